@@ -1,0 +1,93 @@
+// swift-tools-version:6.1
+// Parley: a WebRTC selective forwarding unit. One module per protocol layer; lower layers know
+// nothing of higher ones (see docs/ARCHITECTURE.md).
+import PackageDescription
+
+/// Imports are internal unless marked `public import`, so a module's public API cannot leak
+/// a dependency by accident.
+let strictSwift: [SwiftSetting] = [
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "parley",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "parley", targets: ["parley"]),
+        .library(name: "DTLS", targets: ["DTLS"]),
+        .library(name: "SRTP", targets: ["SRTP"]),
+        .library(name: "SCTP", targets: ["SCTP"]),
+        .library(name: "Store", targets: ["Store"]),
+        .library(name: "API", targets: ["API"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        // ConfigurationSupport (a default trait) would pull in swift-configuration, which we do
+        // not use; FullFoundation is kept.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1",
+                 traits: ["FullFoundation"]),
+    ],
+    targets: [
+        // MARK: C libraries (Debian packages: libssl-dev, libsrtp2-dev, libusrsctp-dev).
+        // SQLite comes through GRDB's own system-library module (GRDBSQLite, links sqlite3).
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl",
+                       providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSRTP", path: "Sources/CSRTP", pkgConfig: "libsrtp2",
+                       providers: [.apt(["libsrtp2-dev"])]),
+        .systemLibrary(name: "CUsrsctp", path: "Sources/CUsrsctp", pkgConfig: "usrsctp",
+                       providers: [.apt(["libusrsctp-dev"])]),
+
+        // MARK: Protocol layers
+        .target(name: "DTLS", dependencies: ["COpenSSL"], swiftSettings: strictSwift),
+        .target(name: "SRTP", dependencies: ["CSRTP"], swiftSettings: strictSwift),
+        .target(name: "SCTP", dependencies: ["CUsrsctp"], swiftSettings: strictSwift),
+
+        // MARK: Room state, control plane, executables
+        .target(
+            name: "Store",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSwift
+        ),
+        .target(
+            name: "API",
+            dependencies: [
+                "Store",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Web")],
+            swiftSettings: strictSwift
+        ),
+        .executableTarget(
+            name: "parley",
+            dependencies: [
+                "API",
+                "Store",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strictSwift
+        ),
+
+        // MARK: Tests, one target per module
+        .testTarget(name: "DTLSTests", dependencies: ["DTLS"], swiftSettings: strictSwift),
+        .testTarget(name: "SRTPTests", dependencies: ["SRTP"], swiftSettings: strictSwift),
+        .testTarget(name: "SCTPTests", dependencies: ["SCTP"], swiftSettings: strictSwift),
+        .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strictSwift),
+        .testTarget(
+            name: "APITests",
+            dependencies: [
+                "API", "Store",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(name: "parleyTests", dependencies: ["parley"], swiftSettings: strictSwift),
+    ],
+    swiftLanguageModes: [.v6]
+)

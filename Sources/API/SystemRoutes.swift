@@ -1,0 +1,26 @@
+import Hummingbird
+import Store
+
+/// `GET /healthz` and `GET /v1/version`: what load balancers and clients probe first.
+struct SystemRoutes: Sendable {
+    let store: RoomStore
+
+    func register(on router: Router<some RequestContext>) {
+        router.get("healthz") { _, _ -> HealthStatus in
+            // The database is the one dependency that can break under a running process
+            // (disk full, file removed); check it cheaply.
+            do {
+                _ = try store.appliedMigrations()
+                return HealthStatus(status: "ok")
+            } catch {
+                throw APIError(status: .serviceUnavailable, code: "unhealthy",
+                               message: "database unavailable: \(error)")
+            }
+        }
+        router.get("v1/version") { _, _ in VersionInfo.current }
+    }
+}
+
+struct HealthStatus: ResponseCodable, Equatable {
+    let status: String
+}
