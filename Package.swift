@@ -14,6 +14,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "parley", targets: ["parley"]),
+        .library(name: "RTP", targets: ["RTP"]),
+        .library(name: "ICE", targets: ["ICE"]),
+        .library(name: "SDP", targets: ["SDP"]),
         .library(name: "DTLS", targets: ["DTLS"]),
         .library(name: "SRTP", targets: ["SRTP"]),
         .library(name: "SCTP", targets: ["SCTP"]),
@@ -40,7 +43,12 @@ let package = Package(
         .systemLibrary(name: "CUsrsctp", path: "Sources/CUsrsctp", pkgConfig: "usrsctp",
                        providers: [.apt(["libusrsctp-dev"])]),
 
-        // MARK: Protocol layers
+        // MARK: Wire formats (pure Swift; ICE uses OpenSSL only for HMAC-SHA1)
+        .target(name: "RTP", swiftSettings: strictSwift),
+        .target(name: "ICE", dependencies: ["COpenSSL"], swiftSettings: strictSwift),
+        .target(name: "SDP", swiftSettings: strictSwift),
+
+        // MARK: Protocol layers over C libraries
         .target(name: "DTLS", dependencies: ["COpenSSL"], swiftSettings: strictSwift),
         .target(name: "SRTP", dependencies: ["CSRTP"], swiftSettings: strictSwift),
         .target(name: "SCTP", dependencies: ["CUsrsctp"], swiftSettings: strictSwift),
@@ -75,6 +83,10 @@ let package = Package(
         ),
 
         // MARK: Tests, one target per module
+        .testTarget(name: "RTPTests", dependencies: ["RTP"], swiftSettings: strictSwift),
+        .testTarget(name: "ICETests", dependencies: ["ICE"], swiftSettings: strictSwift),
+        .testTarget(name: "SDPTests", dependencies: ["SDP"], resources: [.copy("Fixtures")],
+                    swiftSettings: strictSwift),
         .testTarget(name: "DTLSTests", dependencies: ["DTLS"], swiftSettings: strictSwift),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP"], swiftSettings: strictSwift),
         .testTarget(name: "SCTPTests", dependencies: ["SCTP"], swiftSettings: strictSwift),
