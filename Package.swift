@@ -20,10 +20,13 @@ let package = Package(
         .library(name: "DTLS", targets: ["DTLS"]),
         .library(name: "SRTP", targets: ["SRTP"]),
         .library(name: "SCTP", targets: ["SCTP"]),
+        .library(name: "WebRTC", targets: ["WebRTC"]),
+        .library(name: "SFU", targets: ["SFU"]),
         .library(name: "Store", targets: ["Store"]),
         .library(name: "API", targets: ["API"]),
     ],
     dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
@@ -53,6 +56,19 @@ let package = Package(
         .target(name: "SRTP", dependencies: ["CSRTP"], swiftSettings: strictSwift),
         .target(name: "SCTP", dependencies: ["CUsrsctp"], swiftSettings: strictSwift),
 
+        // MARK: Transport and router
+        .target(
+            name: "WebRTC",
+            dependencies: [
+                "ICE", "DTLS", "SRTP",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .target(name: "SFU", dependencies: ["WebRTC", "RTP", "SDP", "ICE", "DTLS"], swiftSettings: strictSwift),
+
         // MARK: Room state, control plane, executables
         .target(
             name: "Store",
@@ -62,7 +78,7 @@ let package = Package(
         .target(
             name: "API",
             dependencies: [
-                "Store",
+                "Store", "SFU",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -74,6 +90,9 @@ let package = Package(
             dependencies: [
                 "API",
                 "Store",
+                "SFU",
+                "WebRTC",
+                "DTLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -90,6 +109,13 @@ let package = Package(
         .testTarget(name: "DTLSTests", dependencies: ["DTLS"], swiftSettings: strictSwift),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP"], swiftSettings: strictSwift),
         .testTarget(name: "SCTPTests", dependencies: ["SCTP"], swiftSettings: strictSwift),
+        .testTarget(name: "WebRTCTests", dependencies: ["WebRTC", "ICE", "DTLS",
+                                                         .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                                                         .product(name: "NIOCore", package: "swift-nio"),
+                                                         .product(name: "NIOPosix", package: "swift-nio")],
+                    swiftSettings: strictSwift),
+        .testTarget(name: "SFUTests", dependencies: ["SFU", "WebRTC", "RTP", "SDP", "ICE", "DTLS"],
+                    swiftSettings: strictSwift),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strictSwift),
         .testTarget(
             name: "APITests",

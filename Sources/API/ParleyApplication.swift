@@ -1,5 +1,6 @@
 public import Hummingbird
 public import Logging
+public import SFU
 public import Store
 
 /// Builds the control-plane HTTP server: health and version endpoints, the `/v1` API and the
@@ -7,6 +8,7 @@ public import Store
 public func buildApplication(
     configuration: ServerConfiguration,
     store: RoomStore,
+    echo: EchoService? = nil,
     logger: Logger,
     onServerRunning: @escaping @Sendable (_ boundPort: Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
@@ -15,6 +17,7 @@ public func buildApplication(
     router.add(middleware: JSONErrorMiddleware())
     router.add(middleware: FileMiddleware(configuration.webRoot, searchForIndexHtml: true, logger: logger))
     SystemRoutes(store: store).register(on: router)
+    if let echo { EchoRoutes(echo: echo).register(on: router) }
 
     return Application(
         router: router,

@@ -47,4 +47,15 @@ static inline EVP_PKEY *parley_EVP_EC_gen(const char *curve) { return EVP_EC_gen
 static inline uint64_t parley_SSL_OP_NO_QUERY_MTU(void) { return SSL_OP_NO_QUERY_MTU; }
 static inline uint64_t parley_SSL_OP_NO_TICKET(void) { return SSL_OP_NO_TICKET; }
 
+static inline uint64_t parley_SSL_OP_NO_RENEGOTIATION(void) { return SSL_OP_NO_RENEGOTIATION; }
+/// DTLSv1_get_timeout as microseconds left on the retransmission timer, or -1 when none runs
+/// (spares Swift the platform's `struct timeval`).
+static inline long long parley_DTLSv1_get_timeout_microseconds(SSL *ssl) {
+    struct timeval tv;
+    if (DTLSv1_get_timeout(ssl, &tv) != 1) return -1;
+    return (long long)tv.tv_sec * 1000000LL + (long long)tv.tv_usec;
+}
+/// BIO_reset: empties a memory BIO.
+static inline int parley_BIO_reset(BIO *bio) { return (int)BIO_reset(bio); }
+
 #endif

@@ -14,6 +14,16 @@ public enum DTLSSRTPProfile: UInt16, CaseIterable, Sendable {
         case .aes128CMHMACSHA1_80: "SRTP_AES128_CM_SHA1_80"
         }
     }
+
+    /// Bytes of keying material to export for this profile (RFC 5764 §4.2): a master key and a
+    /// master salt for each direction, 2 × (16 + 12) = 56 for AEAD_AES_128_GCM (RFC 7714 §12)
+    /// and 2 × (16 + 14) = 60 for AES128_CM_HMAC_SHA1_80.
+    public var keyingMaterialLength: Int {
+        switch self {
+        case .aeadAES128GCM: 2 * (16 + 12)
+        case .aes128CMHMACSHA1_80: 2 * (16 + 14)
+        }
+    }
 }
 
 /// An OpenSSL `SSL_CTX` set up for WebRTC's DTLS 1.2: one certificate, `use_srtp` with the given

@@ -4,7 +4,9 @@ import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import SFU
 import Store
+import WebRTC
 
 /// `parley serve`: runs the server until SIGINT or SIGTERM, then shuts down gracefully.
 struct ServeCommand: AsyncParsableCommand {
@@ -29,9 +31,22 @@ struct ServeCommand: AsyncParsableCommand {
             help: "trace, debug, info, notice, warning, error or critical (env PARLEY_LOG_LEVEL; default info).")
     var logLevel: String?
 
+    @Option(name: .customLong("rtc-port"),
+            help: "UDP port of the first media worker; worker i uses this + i; 0 picks free ports (env PARLEY_RTC_PORT; default \(ServeSettings.defaultRTCPort)).")
+    var rtcPort: Int?
+
+    @Option(name: .customLong("rtc-workers"),
+            help: "Media workers, each an event loop with its own UDP port (env PARLEY_RTC_WORKERS; default: one per core).")
+    var rtcWorkers: Int?
+
+    @Option(name: .customLong("announce"),
+            help: "Comma-separated addresses to announce as ICE candidates (env PARLEY_ANNOUNCED_ADDRESSES; default: every IPv4 interface address).")
+    var announcedAddresses: String?
+
     func run() async throws {
         let settings = try ServeSettings(
-            flags: .init(httpHost: httpHost, httpPort: httpPort, dataDirectory: dataDirectory, logLevel: logLevel),
+            flags: .init(httpHost: httpHost, httpPort: httpPort, dataDirectory: dataDirectory, logLevel: logLevel,
+                         rtcPort: rtcPort, rtcWorkers: rtcWorkers, announcedAddresses: announcedAddresses),
             environment: ProcessInfo.processInfo.environment
         )
         let dataDirectory = try DataDirectory.prepare(settings.dataDirectory)
@@ -50,10 +65,27 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "parley")
 
+        let certificate = try DTLSCertificateFile.loadOrCreate(in: dataDirectory)
+        let media: MediaServer
+        do {
+            media = try await MediaServer.start(
+                MediaServerConfiguration(basePort: settings.rtcPort, workerCount: settings.rtcWorkers,
+                                         announcedAddresses: settings.announcedAddresses),
+                certificate: certificate)
+        } catch {
+            throw ServeError.invalidSetting("cannot open the media UDP ports from \(settings.rtcPort): \(error)")
+        }
+        let ports = media.workers.map { String($0.localAddress.port ?? 0) }.joined(separator: ",")
+        logger.info("media workers listening", metadata: [
+            "udp-ports": "\(ports)", "announced": "\(media.announcedAddresses.joined(separator: ","))",
+            "dtls-fingerprint": "\(certificate.fingerprint.sdpValue)",
+        ])
+
         let host = settings.httpHost
         let application = buildApplication(
             configuration: ServerConfiguration(host: host, port: settings.httpPort),
             store: store,
+            echo: EchoService(media: media),
             logger: logger,
             onServerRunning: { port in
                 // 0.0.0.0 is where we listen, not an address a browser can open.
@@ -66,7 +98,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
         )
         let serviceGroup = ServiceGroup(
-            services: [application],
+            services: [MediaServerService(server: media), application],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )

@@ -1,4 +1,6 @@
+import Foundation
 import Logging
+import NIOCore
 
 /// `parley serve`'s settings after combining flags, environment variables and defaults, in that
 /// order of precedence.
@@ -7,7 +9,14 @@ struct ServeSettings: Equatable {
     var httpPort: Int
     var dataDirectory: String
     var logLevel: Logger.Level
+    /// UDP port of the first media worker; worker i uses rtcPort + i. 0 = any free ports.
+    var rtcPort: Int = defaultRTCPort
+    /// Media workers (event loops with their own UDP socket).
+    var rtcWorkers: Int = System.coreCount
+    /// Addresses announced as ICE host candidates; empty = every IPv4 interface address.
+    var announcedAddresses: [String] = []
 
+    static let defaultRTCPort = 7882
     static let defaultHTTPHost = "0.0.0.0"
     static let defaultHTTPPort = 7800
     static let defaultDataDirectory = "./data"
@@ -18,6 +27,9 @@ struct ServeSettings: Equatable {
         var httpPort: Int?
         var dataDirectory: String?
         var logLevel: String?
+        var rtcPort: Int?
+        var rtcWorkers: Int?
+        var announcedAddresses: String?
     }
 
     init(httpHost: String, httpPort: Int, dataDirectory: String, logLevel: Logger.Level) {
@@ -47,6 +59,27 @@ struct ServeSettings: Equatable {
             throw .invalidSetting("log level '\(levelText)' is not one of \(known)")
         }
         logLevel = level
+
+        rtcPort = try Self.integer(flags.rtcPort, environment["PARLEY_RTC_PORT"], name: "PARLEY_RTC_PORT")
+            ?? Self.defaultRTCPort
+        rtcWorkers = try Self.integer(flags.rtcWorkers, environment["PARLEY_RTC_WORKERS"], name: "PARLEY_RTC_WORKERS")
+            ?? System.coreCount
+        guard (0...65_535).contains(rtcPort) else { throw .invalidSetting("RTC port \(rtcPort) is outside 0-65535") }
+        guard rtcPort == 0 || rtcPort + rtcWorkers - 1 <= 65_535 else {
+            throw .invalidSetting("RTC ports \(rtcPort)...\(rtcPort + rtcWorkers - 1) go past 65535")
+        }
+        guard (1...256).contains(rtcWorkers) else { throw .invalidSetting("RTC workers must be 1-256, not \(rtcWorkers)") }
+        let announced = flags.announcedAddresses ?? environment["PARLEY_ANNOUNCED_ADDRESSES"] ?? ""
+        announcedAddresses = announced.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+    }
+
+    /// A number from a flag or, failing that, an environment variable.
+    private static func integer(_ flag: Int?, _ environmentValue: String?, name: String) throws(ServeError) -> Int? {
+        if let flag { return flag }
+        guard let environmentValue else { return nil }
+        guard let value = Int(environmentValue) else { throw .invalidSetting("\(name)=\(environmentValue) is not a number") }
+        return value
     }
 }
 

@@ -28,7 +28,8 @@ class ParleyServer:
         self.data_dir = tempfile.mkdtemp(prefix="parley-browser-")
         self.process = subprocess.Popen(
             [binary, "serve", "--http-host", "127.0.0.1", "--http-port", "0",
-             "--data-dir", self.data_dir, *extra_args],
+             "--data-dir", self.data_dir, "--rtc-port", "0", "--announce", "127.0.0.1",
+             *extra_args],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.output = []
         self.url = self._wait_for_url(timeout=30)

@@ -1,0 +1,369 @@
+public import DTLS
+public import ICE
+public import NIOCore
+public import SRTP
+
+/// One peer connection's transport: ICE, DTLS and SRTP over its worker's UDP socket, with no
+/// knowledge of rooms or tracks (those live above, behind `WebRTCTransportDelegate`).
+///
+/// Server role: ICE-lite (controlled; answers checks) and DTLS server (`a=setup:passive`).
+/// Client role: ICE controlling agent sending checks to one server candidate, and DTLS client;
+/// used by tests and parley-bench.
+///
+/// Lives on its worker's loop; every method must be called there.
+public final class WebRTCTransport {
+    public enum Role: Sendable { case server, client }
+
+    public enum State: Sendable, Equatable {
+        /// Waiting for ICE (and the peer's SDP parameters).
+        case new
+        /// ICE has a path; the DTLS handshake is running.
+        case connecting
+        /// DTLS finished and SRTP keys are set.
+        case connected
+        case closed(TransportCloseReason)
+    }
+
+    /// What the peer's SDP said about its transport.
+    public struct RemoteParameters: Sendable {
+        public var iceCredentials: ICECredentials
+        public var fingerprints: [CertificateFingerprint]
+
+        public init(iceCredentials: ICECredentials, fingerprints: [CertificateFingerprint]) {
+            self.iceCredentials = iceCredentials
+            self.fingerprints = fingerprints
+        }
+    }
+
+    public let id: UInt64
+    public let role: Role
+    public let localCredentials: ICECredentials
+    public weak var delegate: (any WebRTCTransportDelegate)?
+    public private(set) var state: State = .new
+    /// The negotiated SRTP profile once connected.
+    public private(set) var srtpProfile: SRTPProfile?
+
+    unowned let worker: MediaWorker
+    private let dtlsContext: DTLSContext
+    private var remote: RemoteParameters?
+    private let liteAgent: ICELiteAgent?
+    private let controllingAgent: ICEControllingAgent?
+    private var dtls: DTLSEndpoint?
+    private var sendSession: SRTPSession?
+    private var receiveSession: SRTPSession?
+    /// Where outgoing packets go: the ICE-selected address (server) or the server (client).
+    private var remoteAddress: SocketAddress?
+    private var remoteKey: STUNTransportAddress?
+    private var scratch = [UInt8](repeating: 0, count: 1500)
+
+    /// Creates a server-role transport on `worker`. Call on the worker's loop.
+    /// `consentTimeout`: how long without a valid ICE check before the peer counts as gone
+    /// (RFC 7675 §5.1 says 30 s).
+    public static func makeServer(on worker: MediaWorker, dtlsContext: DTLSContext,
+                                  consentTimeout: Duration = .seconds(30)) -> WebRTCTransport {
+        let transport = WebRTCTransport(worker: worker, role: .server, dtlsContext: dtlsContext,
+                                        local: .random(), remote: nil, serverAddress: nil,
+                                        consentTimeout: consentTimeout)
+        worker.register(transport)
+        return transport
+    }
+
+    /// Creates a client-role transport that connects to `serverAddress` with the server's ICE
+    /// credentials and fingerprint from its answer. Call on the worker's loop.
+    public static func makeClient(on worker: MediaWorker, dtlsContext: DTLSContext,
+                                  remote: RemoteParameters, serverAddress: SocketAddress) throws -> WebRTCTransport {
+        let transport = WebRTCTransport(worker: worker, role: .client, dtlsContext: dtlsContext,
+                                        local: .random(), remote: remote, serverAddress: serverAddress,
+                                        consentTimeout: .seconds(30))
+        worker.register(transport)
+        if let key = STUNTransportAddress(serverAddress) { worker.route(key, to: transport) }
+        return transport
+    }
+
+    private init(worker: MediaWorker, role: Role, dtlsContext: DTLSContext, local: ICECredentials,
+                 remote: RemoteParameters?, serverAddress: SocketAddress?, consentTimeout: Duration) {
+        self.id = worker.makeTransportID()
+        self.worker = worker
+        self.role = role
+        self.dtlsContext = dtlsContext
+        self.localCredentials = local
+        self.remote = remote
+        switch role {
+        case .server:
+            liteAgent = ICELiteAgent(local: local, remote: remote?.iceCredentials, consentTimeout: consentTimeout)
+            controllingAgent = nil
+        case .client:
+            liteAgent = nil
+            controllingAgent = remote.map { ICEControllingAgent(local: local, remote: $0.iceCredentials) }
+            remoteAddress = serverAddress
+            remoteKey = serverAddress.flatMap(STUNTransportAddress.init)
+        }
+    }
+
+    /// The local DTLS certificate's fingerprint, for the SDP this side sends.
+    public var localFingerprint: CertificateFingerprint { dtlsContext.certificate.fingerprint }
+
+    /// The UDP address this transport's packets leave from.
+    public var localAddress: SocketAddress { worker.localAddress }
+
+    /// Sets the peer's ICE credentials and certificate fingerprints from its SDP (server role).
+    public func setRemoteParameters(_ parameters: RemoteParameters) {
+        remote = parameters
+        liteAgent?.setRemote(parameters.iceCredentials)
+    }
+
+    /// Closes DTLS (close_notify) and stops routing packets to this transport.
+    public func close() {
+        finish(.closedLocally)
+    }
+
+    // MARK: Sending
+
+    /// Encrypts and sends one RTP packet. Dropped (returns false) before the transport connects.
+    @discardableResult
+    public func sendRTP(_ packet: UnsafeRawBufferPointer) -> Bool {
+        send(packet, isRTCP: false)
+    }
+
+    /// Encrypts and sends one (compound) RTCP packet.
+    @discardableResult
+    public func sendRTCP(_ packet: UnsafeRawBufferPointer) -> Bool {
+        send(packet, isRTCP: true)
+    }
+
+    /// Sends DTLS application data (SCTP packets).
+    public func sendApplicationData(_ bytes: UnsafeRawBufferPointer) throws(DTLSError) {
+        guard case .connected = state, let dtls else { throw .openSSL(operation: "write", reason: "not connected") }
+        try dtls.write(applicationData: bytes)
+        worker.flushIfNeeded()
+    }
+
+    private func send(_ packet: UnsafeRawBufferPointer, isRTCP: Bool) -> Bool {
+        guard case .connected = state, let session = sendSession, let remoteAddress else { return false }
+        let trailer = isRTCP ? session.profile.rtcpTrailerLength : session.profile.rtpTrailerLength
+        var buffer = worker.allocateBuffer(capacity: packet.count + trailer)
+        let sent: Bool = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: packet.count + trailer) { target in
+            guard let base = target.baseAddress, let source = packet.baseAddress else { return 0 }
+            base.copyMemory(from: source, byteCount: packet.count)
+            do {
+                return isRTCP ? try session.protectRTCP(target, length: packet.count)
+                              : try session.protectRTP(target, length: packet.count)
+            } catch {
+                return 0
+            }
+        } > 0
+        guard sent else { return false }
+        worker.send(buffer, to: remoteAddress)
+        return true
+    }
+
+    // MARK: Receiving (called by the worker)
+
+    func handleSTUNRequest(_ buffer: ByteBuffer, from remote: SocketAddress, source: STUNTransportAddress) {
+        guard let liteAgent, !isClosed else { return }
+        let now = ContinuousClock.now
+        let outcome = buffer.withUnsafeReadableBytes { message in
+            scratch.withUnsafeMutableBytes { response in
+                liteAgent.handleBindingRequest(message, from: source, now: now, response: response)
+            }
+        }
+        switch outcome {
+        case .respond(let length, let selectedAddressChanged):
+            // The address passed an authenticated check: its DTLS and SRTP may reach us.
+            worker.route(source, to: self)
+            if let selected = liteAgent.selectedAddress {
+                // Send where the peer nominated; a new nomination moves the path (RFC 8445 §8.1.1).
+                if selected == source, selectedAddressChanged || remoteKey != source {
+                    remoteAddress = remote
+                    remoteKey = source
+                }
+            } else if remoteAddress == nil {
+                // Browsers start DTLS once a check succeeds, possibly before they nominate.
+                remoteAddress = remote
+                remoteKey = source
+            }
+            sendScratch(length: length, to: remote)
+            startDTLSIfReady()
+        case .respondWithError(let length):
+            sendScratch(length: length, to: remote)
+        case .drop:
+            worker.countDropped(\.droppedSTUN)
+        }
+    }
+
+    func handleSTUNResponse(_ buffer: ByteBuffer, from source: STUNTransportAddress) {
+        guard let controllingAgent, !isClosed else { return }
+        let outcome = buffer.withUnsafeReadableBytes { controllingAgent.handleResponse($0, now: .now) }
+        switch outcome {
+        case .success:
+            startDTLSIfReady()
+        case .failure, .ignored:
+            worker.countDropped(\.droppedSTUN)
+        }
+    }
+
+    func handle(_ buffer: inout ByteBuffer, kind: DatagramKind, from source: STUNTransportAddress) {
+        switch kind {
+        case .dtls: handleDTLS(buffer)
+        case .rtp, .rtcp: handleSRTP(&buffer, isRTCP: kind == .rtcp)
+        case .stun, .unknown: break
+        }
+    }
+
+    private func handleDTLS(_ buffer: ByteBuffer) {
+        // A DTLS server must see the peer's first flight even before it nominates; the client
+        // only after its own nomination succeeded (then `dtls` exists).
+        if dtls == nil, role == .server { startDTLSIfReady(force: true) }
+        guard let dtls, !isClosed else {
+            worker.countDropped(\.droppedDTLS)
+            return
+        }
+        let events: [DTLSEvent]
+        do {
+            events = try buffer.withUnsafeReadableBytes { try dtls.receive($0) }
+        } catch let error as DTLSError {
+            finish(.dtlsFailed(error))
+            return
+        } catch {
+            return
+        }
+        for event in events {
+            switch event {
+            case .connected(let info):
+                didConnectDTLS(info)
+            case .applicationData(let bytes):
+                delegate?.transport(self, didReceiveApplicationData: bytes)
+            case .closed:
+                finish(.closedByPeer)
+                return
+            }
+        }
+    }
+
+    private func handleSRTP(_ buffer: inout ByteBuffer, isRTCP: Bool) {
+        guard let receiveSession else {
+            worker.countDropped(\.droppedSRTP)
+            return
+        }
+        let length = buffer.readableBytes
+        let plainLength: Int? = buffer.withUnsafeMutableReadableBytes { bytes in
+            do {
+                return isRTCP ? try receiveSession.unprotectRTCP(bytes, length: length)
+                              : try receiveSession.unprotectRTP(bytes, length: length)
+            } catch {
+                return nil
+            }
+        }
+        guard let plainLength else {
+            worker.countDropped(\.droppedSRTP)
+            return
+        }
+        buffer.withUnsafeMutableReadableBytes { bytes in
+            let packet = UnsafeMutableRawBufferPointer(rebasing: bytes[0..<plainLength])
+            if isRTCP {
+                delegate?.transport(self, didReceiveRTCP: UnsafeRawBufferPointer(packet))
+            } else {
+                delegate?.transport(self, didReceiveRTP: packet)
+            }
+        }
+    }
+
+    // MARK: Handshake
+
+    private func startDTLSIfReady(force: Bool = false) {
+        guard dtls == nil, !isClosed, let remote else { return }
+        let pathReady: Bool
+        switch role {
+        case .server: pathReady = force || liteAgent?.selectedAddress != nil
+        case .client: pathReady = controllingAgent?.isNominated == true
+        }
+        guard pathReady else { return }
+        do {
+            let endpoint = try DTLSEndpoint(
+                context: dtlsContext, role: role == .server ? .server : .client,
+                expectedRemoteFingerprints: remote.fingerprints,
+                send: { [unowned self] datagram in self.sendDTLSDatagram(datagram) })
+            dtls = endpoint
+            state = .connecting
+            try endpoint.start()
+            worker.flushIfNeeded()
+        } catch let error {
+            finish(.dtlsFailed(error))
+        }
+    }
+
+    private func sendDTLSDatagram(_ datagram: UnsafeRawBufferPointer) {
+        guard let remoteAddress else { return }
+        var buffer = worker.allocateBuffer(capacity: datagram.count)
+        buffer.writeBytes(datagram)
+        worker.send(buffer, to: remoteAddress)
+    }
+
+    private func didConnectDTLS(_ info: DTLSConnectionInfo) {
+        guard let profile = SRTPProfile(dtlsSRTPProfileIdentifier: info.srtpProfile.rawValue) else {
+            finish(.dtlsFailed(.openSSL(operation: "use_srtp", reason: "unsupported profile \(info.srtpProfile)")))
+            return
+        }
+        do {
+            let keys = try SRTPMasterKey.fromDTLSKeyingMaterial(info.keyingMaterial, profile: profile)
+            let (local, peer) = role == .server ? (keys.server, keys.client) : (keys.client, keys.server)
+            sendSession = try SRTPSession(profile: profile, masterKey: local, direction: .sending)
+            receiveSession = try SRTPSession(profile: profile, masterKey: peer, direction: .receiving)
+        } catch {
+            finish(.dtlsFailed(.openSSL(operation: "SRTP keys", reason: "\(error)")))
+            return
+        }
+        srtpProfile = profile
+        state = .connected
+        delegate?.transportDidConnect(self)
+    }
+
+    // MARK: Timers
+
+    func tick(now: ContinuousClock.Instant) {
+        guard !isClosed else { return }
+        if let liteAgent, liteAgent.consentState(now: now) == .expired {
+            finish(.consentExpired)
+            return
+        }
+        // A nil deadline means no check was sent yet: send the first one now.
+        if let controllingAgent, controllingAgent.nextCheckDeadline.map({ $0 <= now }) ?? true,
+           let remoteAddress {
+            // Aggressive nomination: with one candidate pair there is nothing to choose between.
+            let length = scratch.withUnsafeMutableBytes {
+                controllingAgent.makeBindingRequest(nominate: true, now: now, into: $0)
+            }
+            sendScratch(length: length, to: remoteAddress)
+        }
+        if let dtls, let deadline = dtls.retransmissionDeadline, deadline <= now {
+            do {
+                try dtls.handleTimeout(now: now)
+            } catch {
+                finish(.dtlsFailed(error))
+            }
+        }
+    }
+
+    // MARK: Helpers
+
+    private var isClosed: Bool {
+        if case .closed = state { return true }
+        return false
+    }
+
+    private func sendScratch(length: Int, to remote: SocketAddress) {
+        guard length > 0 else { return }
+        var buffer = worker.allocateBuffer(capacity: length)
+        _ = scratch.withUnsafeBytes { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: $0[0..<length])) }
+        worker.send(buffer, to: remote)
+    }
+
+    private func finish(_ reason: TransportCloseReason) {
+        guard !isClosed else { return }
+        if reason != .closedByPeer { dtls?.close() }
+        state = .closed(reason)
+        worker.flushIfNeeded()
+        worker.unregister(self)
+        delegate?.transport(self, didClose: reason)
+    }
+}
