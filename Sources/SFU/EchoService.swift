@@ -32,12 +32,12 @@ public final class EchoService: Sendable {
             throw EchoError(code: "invalid_offer", message: "the offer is not valid SDP: \(error)")
         }
         let worker = await media.leastLoadedWorker()
-        let announced = media.announcedAddresses
+        let candidates = media.hostCandidates(on: worker)
         let context = media.dtlsContext
         let result: Result<String, EchoError>
         do {
             result = try await worker.submit {
-                Self.startSession(offer: offerDescription, worker: worker, context: context, announced: announced)
+                Self.startSession(offer: offerDescription, worker: worker, context: context, candidates: candidates)
             }
         } catch {
             throw EchoError(code: "unavailable", message: "the media worker is shutting down")
@@ -47,7 +47,7 @@ public final class EchoService: Sendable {
 
     /// On the worker's loop: transport, answer, echo session.
     private static func startSession(offer: SessionDescription, worker: MediaWorker, context: DTLSContext,
-                                     announced: [String]) -> Result<String, EchoError> {
+                                     candidates: [HostCandidate]) -> Result<String, EchoError> {
         let transport = WebRTCTransport.makeServer(on: worker, dtlsContext: context)
         var generator = SystemRandomNumberGenerator()
         var outgoing: [String: SDPOutgoingStream] = [:]
@@ -62,7 +62,7 @@ public final class EchoService: Sendable {
             icePassword: transport.localCredentials.password,
             fingerprint: SDPFingerprint(hashFunction: transport.localFingerprint.algorithm,
                                         digest: transport.localFingerprint.bytes),
-            candidates: hostCandidates(addresses: announced, port: worker.localAddress.port ?? 0),
+            candidates: sdpCandidates(candidates),
             codecs: codecs,
             headerExtensions: headerExtensions,
             acceptSimulcast: false,
@@ -91,14 +91,19 @@ public final class EchoService: Sendable {
         return .success(negotiated.answer.serialized())
     }
 
-    /// RFC 8445 §5.1.2.1 host candidates, earlier addresses preferred.
-    static func hostCandidates(addresses: [String], port: Int) -> [SDPCandidate] {
-        addresses.enumerated().map { index, address in
+    /// SDP lines for host candidates with RFC 8445 §5.1.2.1 priorities, earlier ones preferred.
+    static func sdpCandidates(_ candidates: [HostCandidate]) -> [SDPCandidate] {
+        candidates.enumerated().map { index, candidate in
             let localPreference = UInt32(65_535 - index)
             let priority: UInt32 = (126 << 24) | (localPreference << 8) | (256 - 1)
-            return SDPCandidate(foundation: "\(index + 1)", componentID: 1, transport: "udp", priority: priority,
-                                address: address, port: UInt16(truncatingIfNeeded: port), type: .host,
-                                extensions: [SDPCandidateExtension(name: "generation", value: "0")])
+            var extensions: [SDPCandidateExtension] = []
+            // RFC 6544 §4.5: TCP candidates say which side opens the connection.
+            if candidate.transport == .tcpPassive { extensions.append(SDPCandidateExtension(name: "tcptype", value: "passive")) }
+            extensions.append(SDPCandidateExtension(name: "generation", value: "0"))
+            return SDPCandidate(foundation: "\(index + 1)", componentID: 1,
+                                transport: candidate.transport == .udp ? "udp" : "tcp", priority: priority,
+                                address: candidate.address, port: UInt16(truncatingIfNeeded: candidate.port),
+                                type: .host, extensions: extensions)
         }
     }
 }

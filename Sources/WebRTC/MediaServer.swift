@@ -10,14 +10,20 @@ public struct MediaServerConfiguration: Sendable, Equatable {
     public var basePort: Int
     /// One worker (event loop + socket) per core by default.
     public var workerCount: Int
-    /// Addresses announced as host candidates; empty = every IPv4 interface address.
+    /// Address the IPv6 UDP sockets bind to; nil: IPv4 only.
+    public var bindIPv6Host: String?
+    /// Also accept ICE-TCP (RFC 6544, passive) on each worker's port, for networks that block UDP.
+    public var enableTCP: Bool
+    /// Addresses announced as host candidates; empty = every interface address.
     public var announcedAddresses: [String]
 
-    public init(bindHost: String = "0.0.0.0", basePort: Int = 7882,
-                workerCount: Int = System.coreCount, announcedAddresses: [String] = []) {
+    public init(bindHost: String = "0.0.0.0", bindIPv6Host: String? = "::", basePort: Int = 7882,
+                workerCount: Int = System.coreCount, enableTCP: Bool = true, announcedAddresses: [String] = []) {
         self.bindHost = bindHost
+        self.bindIPv6Host = bindIPv6Host
         self.basePort = basePort
         self.workerCount = workerCount
+        self.enableTCP = enableTCP
         self.announcedAddresses = announcedAddresses
     }
 }
@@ -48,19 +54,36 @@ public final class MediaServer: Sendable {
         do {
             for (index, loop) in group.makeIterator().enumerated() where index < count {
                 let port = configuration.basePort == 0 ? 0 : configuration.basePort + index
-                workers.append(try await MediaWorker.bind(index: index, host: configuration.bindHost,
-                                                          port: port, on: loop))
+                workers.append(try await MediaWorker.bind(index: index, host: configuration.bindHost, port: port,
+                                                          ipv6Host: configuration.bindIPv6Host,
+                                                          enableTCP: configuration.enableTCP, on: loop))
             }
         } catch {
             for worker in workers { await worker.close() }
             try? await group.shutdownGracefully()
             throw error
         }
-        // The sockets are IPv4 for now, so only IPv4 addresses are reachable.
         let announced = configuration.announcedAddresses.isEmpty
-            ? HostCandidateAddresses.discover().filter { !$0.contains(":") }
+            ? HostCandidateAddresses.discover()
             : configuration.announcedAddresses
         return MediaServer(workers: workers, dtlsContext: dtlsContext, announcedAddresses: announced, group: group)
+    }
+
+    /// The host candidates a transport on `worker` announces: each announced address with the
+    /// worker's UDP port of that family, then the same addresses over ICE-TCP (less preferred).
+    public func hostCandidates(on worker: MediaWorker) -> [HostCandidate] {
+        var udp: [HostCandidate] = []
+        var tcp: [HostCandidate] = []
+        for address in announcedAddresses {
+            let isIPv6 = address.contains(":")
+            let udpPort = isIPv6 ? worker.localIPv6Address?.port : worker.localAddress.port
+            if let udpPort { udp.append(HostCandidate(address: address, port: udpPort, transport: .udp)) }
+            // The TCP listener is bound to the IPv4 address only.
+            if !isIPv6, let tcpPort = worker.tcpLocalAddress?.port {
+                tcp.append(HostCandidate(address: address, port: tcpPort, transport: .tcpPassive))
+            }
+        }
+        return udp + tcp
     }
 
     /// The worker with the fewest transports (new sessions go there).

@@ -1,30 +1,53 @@
 import ICE
 import NIOConcurrencyHelpers
 public import NIOCore
+import NIOExtras
 import NIOPosix
 
-/// One event loop with its own UDP socket: every transport placed here is created, fed and
-/// closed on this loop only, so the media path needs no locks (mediasoup's worker model).
+/// One event loop with its own sockets: a UDP socket per address family and an ICE-TCP
+/// listener. Every transport placed here is created, fed and closed on this loop only, so the
+/// media path needs no locks (mediasoup's worker model).
 ///
-/// Incoming datagrams are routed without allocating: STUN requests by the local ICE username
-/// fragment, everything else by the sender's address, which must first have passed an
-/// authenticated ICE check. Writes made while handling a batch of reads go out together when
-/// the batch ends (NIO turns them into one `sendmmsg`).
+/// Incoming packets are routed without allocating: STUN requests by the local ICE username
+/// fragment, everything else by the path it came on (UDP sender address or TCP connection),
+/// which must first have passed an authenticated ICE check. Writes made while handling a batch
+/// of reads go out together when the batch ends (NIO turns them into one `sendmmsg`).
 ///
 /// `@unchecked Sendable`: the mutable state is touched only on `eventLoop` (asserted in debug
-/// builds); other threads reach it through `execute`/`submit`.
+/// builds); other threads reach it through `submit`.
 public final class MediaWorker: @unchecked Sendable {
     public let index: Int
     public let eventLoop: any EventLoop
-    /// The bound UDP address (its port is what candidates announce).
+    /// The IPv4 UDP address (its port is what IPv4 candidates announce).
     public let localAddress: SocketAddress
-    private let channel: any Channel
+    /// The IPv6 UDP address, when the host has IPv6.
+    public let localIPv6Address: SocketAddress?
+    /// The ICE-TCP listener's address (passive TCP candidates), when enabled.
+    public let tcpLocalAddress: SocketAddress?
+    /// Indexes of the worker's UDP sockets in `TransportPath.udp`.
+    public enum SocketIndex {
+        public static let ipv4 = 0
+        public static let ipv6 = 1
+        /// Client transports get sockets of their own from here on.
+        static let firstClient = 2
+    }
+
+    private let udpChannel: any Channel
+    private let udpIPv6Channel: (any Channel)?
+    private let tcpListener: (any Channel)?
+    /// Sockets opened for client-role transports, by index (loop only).
+    private var clientSockets: [Int: any Channel] = [:]
+    private var nextClientSocket = SocketIndex.firstClient
+    private let workerBox: NIOLockedValueBox<MediaWorker?>
 
     private var transportsByUsernameFragment: [String: WebRTCTransport] = [:]
-    private var transportsByAddress: [STUNTransportAddress: WebRTCTransport] = [:]
+    private var transportsByPath: [PathKey: WebRTCTransport] = [:]
     private var transportsByID: [UInt64: WebRTCTransport] = [:]
+    private var tcpConnections: [ObjectIdentifier: any Channel] = [:]
     private var nextTransportID: UInt64 = 1
-    private var unflushedWrites = false
+    private var unflushedUDP = false
+    private var unflushedClientSockets: Set<Int> = []
+    private var unflushedTCP: [ObjectIdentifier: any Channel] = [:]
     private var tickTask: RepeatedTask?
     private var _counters = MediaWorkerCounters()
 
@@ -34,37 +57,52 @@ public final class MediaWorker: @unchecked Sendable {
     static let vectorReadCount = 32
     /// Larger than any datagram WebRTC sends (browsers keep packets under ~1250 bytes).
     static let maximumDatagramSize = 2048
+    /// A TCP connection that has not passed an ICE check by then is closed.
+    static let tcpUnauthenticatedTimeout = TimeAmount.seconds(10)
+    /// Open ICE-TCP connections per worker; more are refused.
+    static let maximumTCPConnections = 4096
 
-    private init(index: Int, eventLoop: any EventLoop, channel: any Channel, localAddress: SocketAddress) {
+    private init(index: Int, eventLoop: any EventLoop, udp: any Channel, udpIPv6: (any Channel)?,
+                 tcpListener: (any Channel)?, workerBox: NIOLockedValueBox<MediaWorker?>) throws {
+        guard let localAddress = udp.localAddress else { throw MediaWorkerError.noLocalAddress }
         self.index = index
         self.eventLoop = eventLoop
-        self.channel = channel
+        self.udpChannel = udp
+        self.udpIPv6Channel = udpIPv6
+        self.tcpListener = tcpListener
         self.localAddress = localAddress
+        self.localIPv6Address = udpIPv6?.localAddress
+        self.tcpLocalAddress = tcpListener?.localAddress
+        self.workerBox = workerBox
     }
 
-    /// Binds a UDP socket on `eventLoop` and starts the worker.
-    public static func bind(index: Int, host: String, port: Int, on eventLoop: any EventLoop) async throws -> MediaWorker {
-        let handlerBox = NIOLockedValueBox<MediaWorkerHandler?>(nil)
-        let channel = try await DatagramBootstrap(group: eventLoop)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
-            .channelOption(.datagramVectorReadMessageCount, value: vectorReadCount)
-            // NIO splits one receive buffer across the vector's messages: size it per message.
-            .channelOption(.recvAllocator,
-                           value: FixedSizeRecvByteBufferAllocator(capacity: vectorReadCount * maximumDatagramSize))
-            .channelInitializer { channel in
-                let handler = MediaWorkerHandler()
-                handlerBox.withLockedValue { $0 = handler }
-                return channel.pipeline.addHandler(handler)
+    /// Binds the worker's sockets on `eventLoop` and starts it. `port` 0 picks a free port; the
+    /// IPv6 socket and the TCP listener then use the IPv4 socket's port when they can.
+    public static func bind(index: Int, host: String, port: Int, ipv6Host: String? = nil,
+                            enableTCP: Bool = false, on eventLoop: any EventLoop) async throws -> MediaWorker {
+        let workerBox = NIOLockedValueBox<MediaWorker?>(nil)
+        let udp = try await bindUDP(host: host, port: port, socket: SocketIndex.ipv4, on: eventLoop,
+                                    workerBox: workerBox)
+        let chosenPort = udp.localAddress?.port ?? port
+        var udpIPv6: (any Channel)?
+        var tcp: (any Channel)?
+        do {
+            if let ipv6Host {
+                udpIPv6 = try? await bindUDP(host: ipv6Host, port: chosenPort, socket: SocketIndex.ipv6,
+                                             on: eventLoop, workerBox: workerBox)
             }
-            .bind(host: host, port: port)
-            .get()
-        guard let localAddress = channel.localAddress else {
-            try? await channel.close()
-            throw MediaWorkerError.noLocalAddress
+            if enableTCP {
+                tcp = try await bindTCP(host: host, port: chosenPort, on: eventLoop, workerBox: workerBox)
+            }
+        } catch {
+            try? await udp.close()
+            try? await udpIPv6?.close()
+            throw error
         }
-        let worker = MediaWorker(index: index, eventLoop: eventLoop, channel: channel, localAddress: localAddress)
+        let worker = try MediaWorker(index: index, eventLoop: eventLoop, udp: udp, udpIPv6: udpIPv6,
+                                     tcpListener: tcp, workerBox: workerBox)
         try await eventLoop.submit {
-            handlerBox.withLockedValue { $0?.worker = worker }
+            workerBox.withLockedValue { $0 = worker }
             worker.tickTask = eventLoop.scheduleRepeatedTask(initialDelay: tickInterval, delay: tickInterval) { _ in
                 worker.tick()
             }
@@ -72,13 +110,82 @@ public final class MediaWorker: @unchecked Sendable {
         return worker
     }
 
-    /// Stops the worker: closes every transport and the socket.
-    public func close() async {
-        try? await eventLoop.submit {
-            self.tickTask?.cancel()
-            for transport in self.transportsByID.values { transport.close() }
+    private static func bindUDP(host: String, port: Int, socket: Int, on eventLoop: any EventLoop,
+                                workerBox: NIOLockedValueBox<MediaWorker?>) async throws -> any Channel {
+        // No SO_REUSEADDR: on Linux it lets an ephemeral bind reuse a port another UDP socket
+        // holds, which would merge two peers into one address (UDP has no TIME_WAIT to avoid).
+        var bootstrap = DatagramBootstrap(group: eventLoop)
+            .channelOption(.datagramVectorReadMessageCount, value: vectorReadCount)
+            // NIO splits one receive buffer across the vector's messages: size it per message.
+            .channelOption(.recvAllocator,
+                           value: FixedSizeRecvByteBufferAllocator(capacity: vectorReadCount * maximumDatagramSize))
+        if host.contains(":") {
+            // Keep IPv4 on its own socket: a dual-stack socket would report IPv4 peers as
+            // IPv4-mapped IPv6 addresses, which candidates and STUN must not carry.
+            bootstrap = bootstrap.channelOption(ChannelOptions.Types.SocketOption(level: .ipv6, name: .ipv6_v6only),
+                                                value: 1)
+        }
+        return try await bootstrap
+            .channelInitializer { channel in
+                channel.pipeline.addHandler(UDPPathHandler(workerBox: workerBox, socket: socket))
+            }
+            .bind(host: host, port: port)
+            .get()
+    }
+
+    private static func bindTCP(host: String, port: Int, on eventLoop: any EventLoop,
+                                workerBox: NIOLockedValueBox<MediaWorker?>) async throws -> any Channel {
+        try await ServerBootstrap(group: eventLoop, childGroup: eventLoop)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandlers(TCPFraming.handlers(workerBox: workerBox))
+                }
+            }
+            .bind(host: host, port: port)
+            .get()
+    }
+
+    /// Opens a UDP socket of its own for one client-role transport (as a browser has one per
+    /// peer connection), so that many clients can reach the same server address from one
+    /// worker. Returns the path to `server` through it.
+    public func openClientPath(to server: SocketAddress) async throws -> TransportPath {
+        let host = server.protocol == .inet6 ? "::1" : "127.0.0.1"
+        let socket = try await eventLoop.submit {
+            defer { self.nextClientSocket += 1 }
+            return self.nextClientSocket
         }.get()
-        try? await channel.close()
+        let channel = try await Self.bindUDP(host: host, port: 0, socket: socket, on: eventLoop, workerBox: workerBox)
+        try await eventLoop.submit { self.clientSockets[socket] = channel }.get()
+        return .udp(server, socket: socket)
+    }
+
+    /// Opens an ICE-TCP connection to `address` (client role, tests and parley-bench).
+    public func connectTCP(to address: SocketAddress) async throws -> any Channel {
+        let workerBox = NIOLockedValueBox<MediaWorker?>(self)
+        return try await ClientBootstrap(group: eventLoop)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandlers(TCPFraming.handlers(workerBox: workerBox))
+                }
+            }
+            .connect(to: address)
+            .get()
+    }
+
+    /// Stops the worker: closes every transport and socket.
+    public func close() async {
+        let connections: [any Channel] = (try? await eventLoop.submit {
+            self.tickTask?.cancel()
+            for transport in Array(self.transportsByID.values) { transport.close() }
+            return Array(self.tcpConnections.values) + Array(self.clientSockets.values)
+        }.get()) ?? []
+        for connection in connections { try? await connection.close() }
+        try? await tcpListener?.close()
+        try? await udpIPv6Channel?.close()
+        try? await udpChannel.close()
     }
 
     /// Runs `body` on the worker's loop.
@@ -91,7 +198,7 @@ public final class MediaWorker: @unchecked Sendable {
         get async { (try? await eventLoop.submit { self._counters }.get()) ?? MediaWorkerCounters() }
     }
 
-    /// Number of transports on this worker (for placing new rooms on the least-loaded worker).
+    /// Number of transports on this worker (for placing new sessions on the least-loaded one).
     public var transportCount: Int {
         get async { (try? await eventLoop.submit { self.transportsByID.count }.get()) ?? 0 }
     }
@@ -110,10 +217,10 @@ public final class MediaWorker: @unchecked Sendable {
         transportsByUsernameFragment[transport.localCredentials.usernameFragment] = transport
     }
 
-    /// Lets non-STUN datagrams from `address` reach `transport` (the address passed ICE).
-    func route(_ address: STUNTransportAddress, to transport: WebRTCTransport) {
+    /// Lets non-STUN packets on `path` reach `transport` (the path passed ICE).
+    func route(_ key: PathKey, to transport: WebRTCTransport) {
         eventLoop.assertInEventLoop()
-        transportsByAddress[address] = transport
+        transportsByPath[key] = transport
     }
 
     func unregister(_ transport: WebRTCTransport) {
@@ -122,40 +229,37 @@ public final class MediaWorker: @unchecked Sendable {
         if transportsByUsernameFragment[transport.localCredentials.usernameFragment] === transport {
             transportsByUsernameFragment[transport.localCredentials.usernameFragment] = nil
         }
-        transportsByAddress = transportsByAddress.filter { $0.value !== transport }
-    }
-
-    func transport(id: UInt64) -> WebRTCTransport? {
-        eventLoop.assertInEventLoop()
-        return transportsByID[id]
+        transportsByPath = transportsByPath.filter { $0.value !== transport }
     }
 
     // MARK: Data path (on the loop)
 
-    func handle(datagram buffer: inout ByteBuffer, from remote: SocketAddress) {
+    /// One datagram, or one RFC 4571 frame from a TCP connection.
+    func handle(_ buffer: inout ByteBuffer, from path: TransportPath) {
         _counters.datagramsReceived &+= 1
+        guard let remote = path.remoteAddress, let source = STUNTransportAddress(remote) else { return }
+        let key = PathKey(address: source, socket: path.socket ?? PathKey.tcp)
         let kind: DatagramKind = buffer.withUnsafeReadableBytes { bytes in
             guard let first = bytes.first else { return .unknown }
             return DatagramKind.classify(firstByte: first, secondByte: bytes.count > 1 ? bytes[1] : nil)
         }
-        guard let source = STUNTransportAddress(remote) else { return }
         switch kind {
         case .stun:
-            handleSTUN(&buffer, from: remote, source: source)
+            handleSTUN(&buffer, from: path, key: key)
         case .dtls, .rtp, .rtcp:
-            guard let transport = transportsByAddress[source] else {
+            guard let transport = transportsByPath[key] else {
                 _counters.droppedFromUnknownAddress &+= 1
                 return
             }
-            transport.handle(&buffer, kind: kind, from: source)
+            transport.handle(&buffer, kind: kind)
         case .unknown:
             _counters.droppedUnknownKind &+= 1
         }
     }
 
-    private func handleSTUN(_ buffer: inout ByteBuffer, from remote: SocketAddress, source: STUNTransportAddress) {
+    private func handleSTUN(_ buffer: inout ByteBuffer, from path: TransportPath, key: PathKey) {
         // Requests find their transport by the USERNAME they carry (ours is the first part);
-        // responses to our own checks (client role) by the address we sent them to.
+        // responses to our own checks (client role) by the path we sent them on.
         let isRequest = buffer.withUnsafeReadableBytes { bytes in
             bytes.count >= 2 && (bytes[0] & 0x01) == 0 && (bytes[1] & 0x10) == 0
         }
@@ -165,9 +269,9 @@ public final class MediaWorker: @unchecked Sendable {
                 _counters.droppedSTUNForUnknownUsername &+= 1
                 return
             }
-            transport.handleSTUNRequest(buffer, from: remote, source: source)
-        } else if let transport = transportsByAddress[source] {
-            transport.handleSTUNResponse(buffer, from: source)
+            transport.handleSTUNRequest(buffer, from: path, key: key)
+        } else if let transport = transportsByPath[key] {
+            transport.handleSTUNResponse(buffer)
         } else {
             _counters.droppedFromUnknownAddress &+= 1
         }
@@ -177,22 +281,75 @@ public final class MediaWorker: @unchecked Sendable {
         _counters[keyPath: keyPath] &+= 1
     }
 
-    /// A buffer for an outgoing datagram of up to `capacity` bytes.
+    /// A buffer for an outgoing packet of up to `capacity` bytes.
     func allocateBuffer(capacity: Int) -> ByteBuffer {
-        channel.allocator.buffer(capacity: capacity)
+        udpChannel.allocator.buffer(capacity: capacity)
     }
 
-    /// Queues a datagram; it is flushed with the rest of the batch.
-    func send(_ buffer: ByteBuffer, to remote: SocketAddress) {
+    /// Queues a packet; it is flushed with the rest of the batch.
+    func send(_ buffer: ByteBuffer, via path: TransportPath) {
         _counters.datagramsSent &+= 1
-        channel.write(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
-        unflushedWrites = true
+        switch path {
+        case .udp(let remote, let socket):
+            switch socket {
+            case SocketIndex.ipv4:
+                udpChannel.write(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
+                unflushedUDP = true
+            case SocketIndex.ipv6:
+                guard let udpIPv6Channel else { return }
+                udpIPv6Channel.write(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
+                unflushedClientSockets.insert(socket)
+            default:
+                guard let channel = clientSockets[socket] else { return }
+                channel.write(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
+                unflushedClientSockets.insert(socket)
+            }
+        case .tcp(let connection):
+            connection.write(buffer, promise: nil)
+            unflushedTCP[ObjectIdentifier(connection)] = connection
+        }
     }
 
     func flushIfNeeded() {
-        guard unflushedWrites else { return }
-        unflushedWrites = false
-        channel.flush()
+        if unflushedUDP {
+            unflushedUDP = false
+            udpChannel.flush()
+        }
+        if !unflushedClientSockets.isEmpty {
+            for socket in unflushedClientSockets {
+                (socket == SocketIndex.ipv6 ? udpIPv6Channel : clientSockets[socket])?.flush()
+            }
+            unflushedClientSockets.removeAll(keepingCapacity: true)
+        }
+        if !unflushedTCP.isEmpty {
+            for connection in unflushedTCP.values { connection.flush() }
+            unflushedTCP.removeAll(keepingCapacity: true)
+        }
+    }
+
+    // MARK: ICE-TCP connections (on the loop)
+
+    func tcpConnectionOpened(_ connection: any Channel) {
+        guard tcpConnections.count < Self.maximumTCPConnections else {
+            connection.close(promise: nil)
+            return
+        }
+        tcpConnections[ObjectIdentifier(connection)] = connection
+        // Close connections that never pass an ICE check: they hold a socket and buffers.
+        eventLoop.scheduleTask(in: Self.tcpUnauthenticatedTimeout) { [weak self] in
+            guard let self, let remote = connection.remoteAddress.flatMap(STUNTransportAddress.init) else { return }
+            if self.transportsByPath[PathKey(address: remote, socket: PathKey.tcp)] == nil {
+                connection.close(promise: nil)
+            }
+        }
+    }
+
+    func tcpConnectionClosed(_ connection: any Channel, remote: SocketAddress?) {
+        tcpConnections[ObjectIdentifier(connection)] = nil
+        unflushedTCP[ObjectIdentifier(connection)] = nil
+        if let remote = remote.flatMap(STUNTransportAddress.init) {
+            transportsByPath[PathKey(address: remote, socket: PathKey.tcp)] = nil
+        }
     }
 
     private func tick() {
@@ -208,17 +365,32 @@ public enum MediaWorkerError: Error, Equatable {
     case noLocalAddress
 }
 
-/// Hands each received datagram to its worker and flushes the writes a batch produced.
-final class MediaWorkerHandler: ChannelInboundHandler, @unchecked Sendable {
+/// Hands each received datagram to the worker and flushes the writes a batch produced.
+///
+/// `@unchecked Sendable`: `cachedWorker` is only touched on the channel's loop.
+final class UDPPathHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
-    typealias OutboundOut = AddressedEnvelope<ByteBuffer>
 
-    /// Set once on the loop right after binding; only touched on the loop.
-    var worker: MediaWorker?
+    /// Filled once, right after binding, before the first tick.
+    let workerBox: NIOLockedValueBox<MediaWorker?>
+    /// The worker, read from the box once so the per-datagram path takes no lock.
+    private var cachedWorker: MediaWorker?
+    private var worker: MediaWorker? {
+        if cachedWorker == nil { cachedWorker = workerBox.withLockedValue { $0 } }
+        return cachedWorker
+    }
+
+    /// Which of the worker's sockets this is (`TransportPath.udp`'s `socket`).
+    let socket: Int
+
+    init(workerBox: NIOLockedValueBox<MediaWorker?>, socket: Int) {
+        self.workerBox = workerBox
+        self.socket = socket
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var envelope = unwrapInboundIn(data)
-        worker?.handle(datagram: &envelope.data, from: envelope.remoteAddress)
+        worker?.handle(&envelope.data, from: .udp(envelope.remoteAddress, socket: socket))
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -228,5 +400,56 @@ final class MediaWorkerHandler: ChannelInboundHandler, @unchecked Sendable {
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // A UDP socket reports ICMP errors (e.g. port unreachable) as read errors; they concern
         // one peer, not the socket, so keep it open.
+    }
+}
+
+/// RFC 4571 framing for ICE-TCP: each packet is preceded by its 16-bit length.
+enum TCPFraming {
+    static func handlers(workerBox: NIOLockedValueBox<MediaWorker?>) -> [any ChannelHandler] {
+        [ByteToMessageHandler(LengthFieldBasedFrameDecoder(lengthFieldBitLength: .twoBytes)),
+         LengthFieldPrepender(lengthFieldBitLength: .twoBytes),
+         TCPPathHandler(workerBox: workerBox)]
+    }
+}
+
+/// Hands each RFC 4571 frame of an ICE-TCP connection to the worker.
+///
+/// `@unchecked Sendable`: `cachedWorker` is only touched on the channel's loop.
+final class TCPPathHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = ByteBuffer
+
+    let workerBox: NIOLockedValueBox<MediaWorker?>
+    private var cachedWorker: MediaWorker?
+    private var worker: MediaWorker? {
+        if cachedWorker == nil { cachedWorker = workerBox.withLockedValue { $0 } }
+        return cachedWorker
+    }
+
+    init(workerBox: NIOLockedValueBox<MediaWorker?>) {
+        self.workerBox = workerBox
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        worker?.tcpConnectionOpened(context.channel)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        worker?.tcpConnectionClosed(context.channel, remote: context.channel.remoteAddress)
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var frame = unwrapInboundIn(data)
+        worker?.handle(&frame, from: .tcp(context.channel))
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        worker?.flushIfNeeded()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // A broken frame or a reset: this connection is done; others are unaffected.
+        context.close(promise: nil)
     }
 }

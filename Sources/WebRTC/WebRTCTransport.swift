@@ -1,6 +1,6 @@
 public import DTLS
 public import ICE
-public import NIOCore
+import NIOCore
 public import SRTP
 
 /// One peer connection's transport: ICE, DTLS and SRTP over its worker's UDP socket, with no
@@ -11,6 +11,11 @@ public import SRTP
 /// used by tests and parley-bench.
 ///
 /// Lives on its worker's loop; every method must be called there.
+public enum WebRTCTransportError: Error, Equatable {
+    /// The server path has no IP address to check against.
+    case unusableServerAddress
+}
+
 public final class WebRTCTransport {
     public enum Role: Sendable { case server, client }
 
@@ -51,9 +56,9 @@ public final class WebRTCTransport {
     private var dtls: DTLSEndpoint?
     private var sendSession: SRTPSession?
     private var receiveSession: SRTPSession?
-    /// Where outgoing packets go: the ICE-selected address (server) or the server (client).
-    private var remoteAddress: SocketAddress?
-    private var remoteKey: STUNTransportAddress?
+    /// Where outgoing packets go: the ICE-selected path (server) or the server (client).
+    private var remotePath: TransportPath?
+    private var remoteKey: PathKey?
     private var scratch = [UInt8](repeating: 0, count: 1500)
 
     /// Creates a server-role transport on `worker`. Call on the worker's loop.
@@ -62,26 +67,32 @@ public final class WebRTCTransport {
     public static func makeServer(on worker: MediaWorker, dtlsContext: DTLSContext,
                                   consentTimeout: Duration = .seconds(30)) -> WebRTCTransport {
         let transport = WebRTCTransport(worker: worker, role: .server, dtlsContext: dtlsContext,
-                                        local: .random(), remote: nil, serverAddress: nil,
+                                        local: .random(), remote: nil, serverPath: nil,
                                         consentTimeout: consentTimeout)
         worker.register(transport)
         return transport
     }
 
-    /// Creates a client-role transport that connects to `serverAddress` with the server's ICE
+    /// Creates a client-role transport that connects to the server over `serverPath` (a UDP
+    /// candidate, or a TCP connection from `MediaWorker.connectTCP`) with the server's ICE
     /// credentials and fingerprint from its answer. Call on the worker's loop.
     public static func makeClient(on worker: MediaWorker, dtlsContext: DTLSContext,
-                                  remote: RemoteParameters, serverAddress: SocketAddress) throws -> WebRTCTransport {
+                                  remote: RemoteParameters, serverPath: TransportPath) throws -> WebRTCTransport {
+        guard let address = serverPath.remoteAddress.flatMap(STUNTransportAddress.init) else {
+            throw WebRTCTransportError.unusableServerAddress
+        }
         let transport = WebRTCTransport(worker: worker, role: .client, dtlsContext: dtlsContext,
-                                        local: .random(), remote: remote, serverAddress: serverAddress,
+                                        local: .random(), remote: remote, serverPath: serverPath,
                                         consentTimeout: .seconds(30))
         worker.register(transport)
-        if let key = STUNTransportAddress(serverAddress) { worker.route(key, to: transport) }
+        let key = PathKey(address: address, socket: serverPath.socket ?? PathKey.tcp)
+        transport.remoteKey = key
+        worker.route(key, to: transport)
         return transport
     }
 
     private init(worker: MediaWorker, role: Role, dtlsContext: DTLSContext, local: ICECredentials,
-                 remote: RemoteParameters?, serverAddress: SocketAddress?, consentTimeout: Duration) {
+                 remote: RemoteParameters?, serverPath: TransportPath?, consentTimeout: Duration) {
         self.id = worker.makeTransportID()
         self.worker = worker
         self.role = role
@@ -95,16 +106,15 @@ public final class WebRTCTransport {
         case .client:
             liteAgent = nil
             controllingAgent = remote.map { ICEControllingAgent(local: local, remote: $0.iceCredentials) }
-            remoteAddress = serverAddress
-            remoteKey = serverAddress.flatMap(STUNTransportAddress.init)
+            remotePath = serverPath
         }
     }
 
     /// The local DTLS certificate's fingerprint, for the SDP this side sends.
     public var localFingerprint: CertificateFingerprint { dtlsContext.certificate.fingerprint }
 
-    /// The UDP address this transport's packets leave from.
-    public var localAddress: SocketAddress { worker.localAddress }
+    /// Whether the selected path is an ICE-TCP connection.
+    public var isUsingTCP: Bool { remotePath?.isTCP ?? false }
 
     /// Sets the peer's ICE credentials and certificate fingerprints from its SDP (server role).
     public func setRemoteParameters(_ parameters: RemoteParameters) {
@@ -139,7 +149,7 @@ public final class WebRTCTransport {
     }
 
     private func send(_ packet: UnsafeRawBufferPointer, isRTCP: Bool) -> Bool {
-        guard case .connected = state, let session = sendSession, let remoteAddress else { return false }
+        guard case .connected = state, let session = sendSession, let remotePath else { return false }
         let trailer = isRTCP ? session.profile.rtcpTrailerLength : session.profile.rtpTrailerLength
         var buffer = worker.allocateBuffer(capacity: packet.count + trailer)
         let sent: Bool = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: packet.count + trailer) { target in
@@ -153,13 +163,14 @@ public final class WebRTCTransport {
             }
         } > 0
         guard sent else { return false }
-        worker.send(buffer, to: remoteAddress)
+        worker.send(buffer, via: remotePath)
         return true
     }
 
     // MARK: Receiving (called by the worker)
 
-    func handleSTUNRequest(_ buffer: ByteBuffer, from remote: SocketAddress, source: STUNTransportAddress) {
+    func handleSTUNRequest(_ buffer: ByteBuffer, from path: TransportPath, key: PathKey) {
+        let source = key.address
         guard let liteAgent, !isClosed else { return }
         let now = ContinuousClock.now
         let outcome = buffer.withUnsafeReadableBytes { message in
@@ -169,29 +180,29 @@ public final class WebRTCTransport {
         }
         switch outcome {
         case .respond(let length, let selectedAddressChanged):
-            // The address passed an authenticated check: its DTLS and SRTP may reach us.
-            worker.route(source, to: self)
+            // The path passed an authenticated check: its DTLS and SRTP may reach us.
+            worker.route(key, to: self)
             if let selected = liteAgent.selectedAddress {
                 // Send where the peer nominated; a new nomination moves the path (RFC 8445 §8.1.1).
-                if selected == source, selectedAddressChanged || remoteKey != source {
-                    remoteAddress = remote
-                    remoteKey = source
+                if selected == source, selectedAddressChanged || remoteKey != key {
+                    remotePath = path
+                    remoteKey = key
                 }
-            } else if remoteAddress == nil {
+            } else if remotePath == nil {
                 // Browsers start DTLS once a check succeeds, possibly before they nominate.
-                remoteAddress = remote
-                remoteKey = source
+                remotePath = path
+                remoteKey = key
             }
-            sendScratch(length: length, to: remote)
+            sendScratch(length: length, via: path)
             startDTLSIfReady()
         case .respondWithError(let length):
-            sendScratch(length: length, to: remote)
+            sendScratch(length: length, via: path)
         case .drop:
             worker.countDropped(\.droppedSTUN)
         }
     }
 
-    func handleSTUNResponse(_ buffer: ByteBuffer, from source: STUNTransportAddress) {
+    func handleSTUNResponse(_ buffer: ByteBuffer) {
         guard let controllingAgent, !isClosed else { return }
         let outcome = buffer.withUnsafeReadableBytes { controllingAgent.handleResponse($0, now: .now) }
         switch outcome {
@@ -202,7 +213,7 @@ public final class WebRTCTransport {
         }
     }
 
-    func handle(_ buffer: inout ByteBuffer, kind: DatagramKind, from source: STUNTransportAddress) {
+    func handle(_ buffer: inout ByteBuffer, kind: DatagramKind) {
         switch kind {
         case .dtls: handleDTLS(buffer)
         case .rtp, .rtcp: handleSRTP(&buffer, isRTCP: kind == .rtcp)
@@ -293,10 +304,10 @@ public final class WebRTCTransport {
     }
 
     private func sendDTLSDatagram(_ datagram: UnsafeRawBufferPointer) {
-        guard let remoteAddress else { return }
+        guard let remotePath else { return }
         var buffer = worker.allocateBuffer(capacity: datagram.count)
         buffer.writeBytes(datagram)
-        worker.send(buffer, to: remoteAddress)
+        worker.send(buffer, via: remotePath)
     }
 
     private func didConnectDTLS(_ info: DTLSConnectionInfo) {
@@ -328,12 +339,12 @@ public final class WebRTCTransport {
         }
         // A nil deadline means no check was sent yet: send the first one now.
         if let controllingAgent, controllingAgent.nextCheckDeadline.map({ $0 <= now }) ?? true,
-           let remoteAddress {
+           let remotePath {
             // Aggressive nomination: with one candidate pair there is nothing to choose between.
             let length = scratch.withUnsafeMutableBytes {
                 controllingAgent.makeBindingRequest(nominate: true, now: now, into: $0)
             }
-            sendScratch(length: length, to: remoteAddress)
+            sendScratch(length: length, via: remotePath)
         }
         if let dtls, let deadline = dtls.retransmissionDeadline, deadline <= now {
             do {
@@ -351,11 +362,11 @@ public final class WebRTCTransport {
         return false
     }
 
-    private func sendScratch(length: Int, to remote: SocketAddress) {
+    private func sendScratch(length: Int, via path: TransportPath) {
         guard length > 0 else { return }
         var buffer = worker.allocateBuffer(capacity: length)
         _ = scratch.withUnsafeBytes { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: $0[0..<length])) }
-        worker.send(buffer, to: remote)
+        worker.send(buffer, via: path)
     }
 
     private func finish(_ reason: TransportCloseReason) {

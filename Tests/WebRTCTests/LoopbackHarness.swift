@@ -54,6 +54,9 @@ struct TransportHandle: @unchecked Sendable {
     }
 }
 
+/// How the client reaches the server's worker.
+enum ClientPath: Sendable, CaseIterable { case udpIPv4, udpIPv6, tcp }
+
 /// A server worker and a client worker on loopback, each on its own event loop.
 struct LoopbackPair {
     let group: MultiThreadedEventLoopGroup
@@ -65,7 +68,8 @@ struct LoopbackPair {
     static func make(serverProfiles: [DTLSSRTPProfile] = DTLSSRTPProfile.allCases) async throws -> LoopbackPair {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         let loops = Array(group.makeIterator())
-        let serverWorker = try await MediaWorker.bind(index: 0, host: "127.0.0.1", port: 0, on: loops[0])
+        let serverWorker = try await MediaWorker.bind(index: 0, host: "127.0.0.1", port: 0, ipv6Host: "::1",
+                                                      enableTCP: true, on: loops[0])
         let clientWorker = try await MediaWorker.bind(index: 1, host: "127.0.0.1", port: 0, on: loops[1])
         return LoopbackPair(
             group: group, serverWorker: serverWorker, clientWorker: clientWorker,
@@ -82,7 +86,8 @@ struct LoopbackPair {
     /// Creates both ends and exchanges their parameters as an offer/answer would.
     func connect(serverDelegate: RecordingDelegate, clientDelegate: RecordingDelegate,
                  serverExpectsFingerprint: CertificateFingerprint? = nil,
-                 consentTimeout: Duration = .seconds(30)) async throws -> (server: TransportHandle, client: TransportHandle) {
+                 consentTimeout: Duration = .seconds(30),
+                 via path: ClientPath = .udpIPv4) async throws -> (server: TransportHandle, client: TransportHandle) {
         let serverWorker = self.serverWorker, clientWorker = self.clientWorker
         let serverContext = self.serverContext, clientContext = self.clientContext
         let server = try await serverWorker.submit {
@@ -95,10 +100,15 @@ struct LoopbackPair {
             WebRTCTransport.RemoteParameters(iceCredentials: transport.localCredentials,
                                              fingerprints: [transport.localFingerprint])
         }
-        let serverAddress = serverWorker.localAddress
+        let serverPath: TransportPath
+        switch path {
+        case .udpIPv4: serverPath = try await clientWorker.openClientPath(to: serverWorker.localAddress)
+        case .udpIPv6: serverPath = try await clientWorker.openClientPath(to: try #require(serverWorker.localIPv6Address))
+        case .tcp: serverPath = .tcp(try await clientWorker.connectTCP(to: try #require(serverWorker.tcpLocalAddress)))
+        }
         let client = try await clientWorker.submit {
             let transport = try WebRTCTransport.makeClient(on: clientWorker, dtlsContext: clientContext,
-                                                           remote: serverParameters, serverAddress: serverAddress)
+                                                           remote: serverParameters, serverPath: serverPath)
             transport.delegate = clientDelegate
             return TransportHandle(transport: transport, worker: clientWorker)
         }
