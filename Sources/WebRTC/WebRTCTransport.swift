@@ -76,13 +76,15 @@ public final class WebRTCTransport {
     /// Creates a client-role transport that connects to the server over `serverPath` (a UDP
     /// candidate, or a TCP connection from `MediaWorker.connectTCP`) with the server's ICE
     /// credentials and fingerprint from its answer. Call on the worker's loop.
+    /// `localCredentials` must be the ones this side's SDP offered.
     public static func makeClient(on worker: MediaWorker, dtlsContext: DTLSContext,
-                                  remote: RemoteParameters, serverPath: TransportPath) throws -> WebRTCTransport {
+                                  remote: RemoteParameters, serverPath: TransportPath,
+                                  localCredentials: ICECredentials = .random()) throws -> WebRTCTransport {
         guard let address = serverPath.remoteAddress.flatMap(STUNTransportAddress.init) else {
             throw WebRTCTransportError.unusableServerAddress
         }
         let transport = WebRTCTransport(worker: worker, role: .client, dtlsContext: dtlsContext,
-                                        local: .random(), remote: remote, serverPath: serverPath,
+                                        local: localCredentials, remote: remote, serverPath: serverPath,
                                         consentTimeout: .seconds(30))
         worker.register(transport)
         let key = PathKey(address: address, socket: serverPath.socket ?? PathKey.tcp)

@@ -1,0 +1,58 @@
+import DTLS
+import ICE
+
+/// The SDP offer a benchmark participant sends: one Opus and one VP8 section, bundled, as a
+/// browser would, with the client's ICE credentials and certificate fingerprint.
+struct BenchOffer {
+    static let audioSSRC: UInt32 = 0x0A0D_1000
+    static let videoSSRC: UInt32 = 0x0B1D_E000
+    static let audioPayloadType: UInt8 = 111
+    static let videoPayloadType: UInt8 = 96
+
+    let credentials: ICECredentials
+    let fingerprint: CertificateFingerprint
+    let sessionID: UInt64
+
+    var sdp: String {
+        let transport = """
+            c=IN IP4 0.0.0.0
+            a=rtcp:9 IN IP4 0.0.0.0
+            a=ice-ufrag:\(credentials.usernameFragment)
+            a=ice-pwd:\(credentials.password)
+            a=fingerprint:\(fingerprint.algorithm) \(fingerprint.sdpValue)
+            a=setup:actpass
+            """
+        return """
+            v=0
+            o=- \(sessionID) 2 IN IP4 127.0.0.1
+            s=-
+            t=0 0
+            a=group:BUNDLE 0 1
+            a=msid-semantic: WMS bench
+            m=audio 9 UDP/TLS/RTP/SAVPF \(Self.audioPayloadType)
+            \(transport)
+            a=mid:0
+            a=extmap:1 urn:ietf:params:rtp-hdrext:sdes:mid
+            a=sendrecv
+            a=msid:bench bench-audio
+            a=rtcp-mux
+            a=rtpmap:\(Self.audioPayloadType) opus/48000/2
+            a=fmtp:\(Self.audioPayloadType) minptime=10;useinbandfec=1
+            a=ssrc:\(Self.audioSSRC) cname:parley-bench
+            m=video 9 UDP/TLS/RTP/SAVPF \(Self.videoPayloadType)
+            \(transport)
+            a=mid:1
+            a=extmap:1 urn:ietf:params:rtp-hdrext:sdes:mid
+            a=sendrecv
+            a=msid:bench bench-video
+            a=rtcp-mux
+            a=rtcp-rsize
+            a=rtpmap:\(Self.videoPayloadType) VP8/90000
+            a=rtcp-fb:\(Self.videoPayloadType) nack
+            a=rtcp-fb:\(Self.videoPayloadType) nack pli
+            a=rtcp-fb:\(Self.videoPayloadType) ccm fir
+            a=ssrc:\(Self.videoSSRC) cname:parley-bench
+
+            """.replacingOccurrences(of: "\n", with: "\r\n")
+    }
+}
