@@ -71,7 +71,7 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .target(name: "SFU", dependencies: ["WebRTC", "RTP", "SDP", "ICE", "DTLS"],
-                exclude: ["Audio", "Forwarding", "RTCP"], swiftSettings: strictSwift),
+                exclude: ["Forwarding"], swiftSettings: strictSwift),
 
         // MARK: Room state, control plane, executables
         .target(
@@ -130,7 +130,7 @@ let package = Package(
                                                          .product(name: "NIOPosix", package: "swift-nio")],
                     swiftSettings: strictSwift),
         .testTarget(name: "SFUTests", dependencies: ["SFU", "WebRTC", "RTP", "SDP", "ICE", "DTLS"],
-                    exclude: ["Audio", "Forwarding", "RTCP"], swiftSettings: strictSwift),
+                    exclude: ["Forwarding"], swiftSettings: strictSwift),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strictSwift),
         .testTarget(
             name: "APITests",

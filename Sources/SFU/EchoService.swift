@@ -81,7 +81,8 @@ public final class EchoService: Sendable {
                                            password: session.remoteICE.password),
             fingerprints: session.remoteFingerprints.map {
                 CertificateFingerprint(algorithm: $0.hashFunction, bytes: $0.digest)
-            }))
+            },
+            localDTLSRole: session.localSetup == .active ? .client : .server))
         var echoSSRCByPayloadType: [UInt8: UInt32] = [:]
         for media in session.media {
             guard let stream = outgoing[media.mid] else { continue }

@@ -33,10 +33,16 @@ public final class WebRTCTransport {
     public struct RemoteParameters: Sendable {
         public var iceCredentials: ICECredentials
         public var fingerprints: [CertificateFingerprint]
+        /// This side's DTLS role as negotiated by `a=setup` (RFC 8842 §5.3). Nil: the usual one
+        /// for the transport's role (an ICE-lite server answers `passive`, so it is the DTLS
+        /// server; a client offering `actpass` ends up the DTLS client).
+        public var localDTLSRole: DTLSRole?
 
-        public init(iceCredentials: ICECredentials, fingerprints: [CertificateFingerprint]) {
+        public init(iceCredentials: ICECredentials, fingerprints: [CertificateFingerprint],
+                    localDTLSRole: DTLSRole? = nil) {
             self.iceCredentials = iceCredentials
             self.fingerprints = fingerprints
+            self.localDTLSRole = localDTLSRole
         }
     }
 
@@ -110,6 +116,11 @@ public final class WebRTCTransport {
             controllingAgent = remote.map { ICEControllingAgent(local: local, remote: $0.iceCredentials) }
             remotePath = serverPath
         }
+    }
+
+    /// This side's DTLS role: from the SDP when it said, else the transport role's usual one.
+    public var dtlsRole: DTLSRole {
+        remote?.localDTLSRole ?? (role == .server ? .server : .client)
     }
 
     /// The local DTLS certificate's fingerprint, for the SDP this side sends.
@@ -224,9 +235,8 @@ public final class WebRTCTransport {
     }
 
     private func handleDTLS(_ buffer: ByteBuffer) {
-        // A DTLS server must see the peer's first flight even before it nominates; the client
-        // only after its own nomination succeeded (then `dtls` exists).
-        if dtls == nil, role == .server { startDTLSIfReady(force: true) }
+        // A DTLS server must see the peer's first flight even before the path is nominated.
+        if dtls == nil, dtlsRole == .server { startDTLSIfReady(force: true) }
         guard let dtls, !isClosed else {
             worker.countDropped(\.droppedDTLS)
             return
@@ -293,7 +303,7 @@ public final class WebRTCTransport {
         guard pathReady else { return }
         do {
             let endpoint = try DTLSEndpoint(
-                context: dtlsContext, role: role == .server ? .server : .client,
+                context: dtlsContext, role: dtlsRole,
                 expectedRemoteFingerprints: remote.fingerprints,
                 send: { [unowned self] datagram in self.sendDTLSDatagram(datagram) })
             dtls = endpoint
@@ -319,7 +329,8 @@ public final class WebRTCTransport {
         }
         do {
             let keys = try SRTPMasterKey.fromDTLSKeyingMaterial(info.keyingMaterial, profile: profile)
-            let (local, peer) = role == .server ? (keys.server, keys.client) : (keys.client, keys.server)
+            // RFC 5764 §4.2: keys are named by DTLS role, not by who offered.
+            let (local, peer) = dtlsRole == .server ? (keys.server, keys.client) : (keys.client, keys.server)
             sendSession = try SRTPSession(profile: profile, masterKey: local, direction: .sending)
             receiveSession = try SRTPSession(profile: profile, masterKey: peer, direction: .receiving)
         } catch {

@@ -87,7 +87,8 @@ struct LoopbackPair {
     func connect(serverDelegate: RecordingDelegate, clientDelegate: RecordingDelegate,
                  serverExpectsFingerprint: CertificateFingerprint? = nil,
                  consentTimeout: Duration = .seconds(30),
-                 via path: ClientPath = .udpIPv4) async throws -> (server: TransportHandle, client: TransportHandle) {
+                 via path: ClientPath = .udpIPv4,
+                 serverIsDTLSClient: Bool = false) async throws -> (server: TransportHandle, client: TransportHandle) {
         let serverWorker = self.serverWorker, clientWorker = self.clientWorker
         let serverContext = self.serverContext, clientContext = self.clientContext
         let server = try await serverWorker.submit {
@@ -98,7 +99,8 @@ struct LoopbackPair {
         }
         let serverParameters = try await server.run { transport in
             WebRTCTransport.RemoteParameters(iceCredentials: transport.localCredentials,
-                                             fingerprints: [transport.localFingerprint])
+                                             fingerprints: [transport.localFingerprint],
+                                             localDTLSRole: serverIsDTLSClient ? .server : nil)
         }
         let serverPath: TransportPath
         switch path {
@@ -114,7 +116,8 @@ struct LoopbackPair {
         }
         let clientParameters = try await client.run { transport in
             WebRTCTransport.RemoteParameters(iceCredentials: transport.localCredentials,
-                                             fingerprints: [serverExpectsFingerprint ?? transport.localFingerprint])
+                                             fingerprints: [serverExpectsFingerprint ?? transport.localFingerprint],
+                                             localDTLSRole: serverIsDTLSClient ? .client : nil)
         }
         try await server.run { $0.setRemoteParameters(clientParameters) }
         return (server, client)

@@ -53,6 +53,22 @@ import WebRTC
         try await pair.shutdown()
     }
 
+    /// An offer with `a=setup:passive` makes the ICE-lite server the DTLS client.
+    @Test func serverCanBeTheDTLSClientWhenTheOfferSaysPassive() async throws {
+        let pair = try await LoopbackPair.make()
+        let serverEvents = RecordingDelegate(), clientEvents = RecordingDelegate()
+        let (server, client) = try await pair.connect(serverDelegate: serverEvents, clientDelegate: clientEvents,
+                                                      serverIsDTLSClient: true)
+        #expect(try await eventually { serverEvents.connected && clientEvents.connected })
+        #expect(try await server.run { $0.dtlsRole } == .client)
+        #expect(try await client.run { $0.dtlsRole } == .server)
+        let up = rtpPacket(sequenceNumber: 3, ssrc: 0x3333, payloadByte: 0x33)
+        _ = try await client.run { transport in up.withUnsafeBytes { transport.sendRTP($0) } }
+        #expect(try await eventually { serverEvents.rtp.count == 1 })
+        #expect(serverEvents.rtp.first.map { $0 == up } == true, "keys were split by DTLS role")
+        try await pair.shutdown()
+    }
+
     /// The client role must scale to load generation: many transports in one process.
     @Test func twoHundredClientTransportsConnectToOneServerWorker() async throws {
         let pair = try await LoopbackPair.make()
