@@ -70,8 +70,7 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
-        .target(name: "SFU", dependencies: ["WebRTC", "RTP", "SDP", "ICE", "DTLS"],
-                exclude: ["Forwarding"], swiftSettings: strictSwift),
+        .target(name: "SFU", dependencies: ["WebRTC", "RTP", "SDP", "ICE", "DTLS"], swiftSettings: strictSwift),
 
         // MARK: Room state, control plane, executables
         .target(
@@ -130,7 +129,7 @@ let package = Package(
                                                          .product(name: "NIOPosix", package: "swift-nio")],
                     swiftSettings: strictSwift),
         .testTarget(name: "SFUTests", dependencies: ["SFU", "WebRTC", "RTP", "SDP", "ICE", "DTLS"],
-                    exclude: ["Forwarding"], swiftSettings: strictSwift),
+                    swiftSettings: strictSwift),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strictSwift),
         .testTarget(
             name: "APITests",
