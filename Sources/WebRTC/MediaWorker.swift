@@ -310,6 +310,11 @@ public final class MediaWorker: @unchecked Sendable {
         }
     }
 
+    /// Sends what was queued outside a read batch (timers, control operations). Call on the loop.
+    public func flushPendingWrites() {
+        flushIfNeeded()
+    }
+
     func flushIfNeeded() {
         if unflushedUDP {
             unflushedUDP = false

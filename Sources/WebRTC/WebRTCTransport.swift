@@ -50,6 +50,9 @@ public final class WebRTCTransport {
     public let role: Role
     public let localCredentials: ICECredentials
     public weak var delegate: (any WebRTCTransportDelegate)?
+    /// Sees each incoming SRTP/SRTCP datagram before it is decrypted; returning false drops it.
+    /// For link emulation (parley-bench, tests): loss on this transport's downlink.
+    public var receiveFilter: ((UnsafeRawBufferPointer, DatagramKind) -> Bool)?
     public private(set) var state: State = .new
     /// The negotiated SRTP profile once connected.
     public private(set) var srtpProfile: SRTPProfile?
@@ -227,6 +230,7 @@ public final class WebRTCTransport {
     }
 
     func handle(_ buffer: inout ByteBuffer, kind: DatagramKind) {
+        if let receiveFilter, !buffer.withUnsafeReadableBytes({ receiveFilter($0, kind) }) { return }
         switch kind {
         case .dtls: handleDTLS(buffer)
         case .rtp, .rtcp: handleSRTP(&buffer, isRTCP: kind == .rtcp)

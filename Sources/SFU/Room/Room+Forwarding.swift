@@ -1,0 +1,145 @@
+import RTP
+import WebRTC
+
+/// The data path: one publisher packet in, a rewritten copy out to each subscription.
+extension Room {
+    func receiveRTP(from id: ParticipantID, packet: UnsafeMutableRawBufferPointer) {
+        guard let participant = participants[id],
+              let header = try? RTPHeader.parse(UnsafeRawBufferPointer(packet)) else { return }
+        guard let (publication, layerIndex) = participant.layersBySSRC[header.ssrc] else {
+            packetsFromUnknownSSRC += 1
+            return
+        }
+        let now = nowMicroseconds()
+        let bytes = UnsafeRawBufferPointer(packet)
+        let extensions = publication.description
+
+        if let id = extensions.transportWideSequenceExtensionID,
+           let sequence = (try? header.extensionValue(TransportWideSequenceNumberExtension.self, id: id, in: bytes)) ?? nil {
+            participant.transportWideFeedback?.record(sequenceNumber: sequence.sequenceNumber, arrivalMicroseconds: now)
+        }
+        if let id = extensions.audioLevelExtensionID,
+           let level = (try? header.extensionValue(AudioLevelExtension.self, id: id, in: bytes)) ?? nil {
+            speakerDetector.observe(publication.owner, audioLevel: level, at: .now)
+        }
+
+        // Upstream: statistics for receiver reports, losses to NACK, a copy for retransmissions.
+        let layer = publication.layers[layerIndex]
+        layer.receiveStatistics.received(sequenceNumber: header.sequenceNumber, rtpTimestamp: header.timestamp,
+                                         arrivalMicroseconds: now)
+        if case .keyFrameRequired = layer.nackGenerator.received(sequenceNumber: header.sequenceNumber,
+                                                                nowMicroseconds: now) {
+            requestKeyFrame(publication, layer: layerIndex, now: now)
+        }
+        try? layer.cache.store(bytes, sequenceNumber: header.sequenceNumber, sendTimeMicroseconds: now)
+
+        // The codec's view of the packet, parsed once for all subscriptions.
+        let payload = UnsafeMutableRawBufferPointer(rebasing: packet[header.payloadRange])
+        var vp8: VP8Descriptor?
+        var layerInfo: SimulcastPacketInfo?
+        if publication.description.kind == .video {
+            if publication.description.codec.isVP8 {
+                vp8 = try? VP8Descriptor.parse(UnsafeRawBufferPointer(payload))
+                guard let vp8 else { return } // not VP8 after all: nothing a subscriber could decode
+                layerInfo = SimulcastPacketInfo(spatialLayer: layerIndex, timestamp: header.timestamp,
+                                                marker: header.marker, arrivalMicroseconds: now, vp8: vp8)
+            } else {
+                // Without a descriptor parser for the codec: whole-layer forwarding, switching
+                // on any frame start (good enough until the codec's descriptor is wired in).
+                layerInfo = SimulcastPacketInfo(spatialLayer: layerIndex, timestamp: header.timestamp,
+                                                temporalID: nil, isKeyFrame: true, isLayerSync: true,
+                                                isEndOfFrame: header.marker, arrivalMicroseconds: now)
+            }
+        }
+
+        for subscription in publication.subscriptions.values {
+            guard let subscriber = participants[subscription.subscriber] else { continue }
+            var forward = !publication.muted
+            if let layerInfo {
+                let selection = subscription.selector.select(layerInfo)
+                if let needed = selection.keyFrameNeededForSpatialLayer {
+                    requestKeyFrame(publication, layer: needed, now: now)
+                }
+                forward = forward && selection.forward
+            } else if subscription.preferences.paused {
+                forward = false
+            }
+            var picture: VP8PictureIDMapping?
+            if let vp8 {
+                picture = subscription.pictureRewriter.map(
+                    sourceSSRC: header.ssrc, pictureID: vp8.pictureID, pictureIDIs15Bit: vp8.pictureIDIs15Bit,
+                    tl0PictureIndex: vp8.tl0PictureIndex, forward: forward)
+                if picture == nil { forward = false }
+            }
+            let result = subscription.rewriter.process(
+                sourceSSRC: header.ssrc, sequenceNumber: header.sequenceNumber, timestamp: header.timestamp,
+                marker: header.marker, arrivalMicroseconds: now, forward: forward)
+            guard case .forward(let output) = result else { continue }
+
+            // Rewrite the shared buffer for this subscriber (every field is set from the
+            // original values each time), then send: SRTP encryption makes the one copy.
+            guard (try? RTPHeader.rewrite(ssrc: output.ssrc, sequenceNumber: output.sequenceNumber,
+                                          timestamp: output.timestamp, in: packet)) != nil else { continue }
+            if let picture, picture.pictureID != nil || picture.tl0PictureIndex != nil {
+                _ = try? VP8Descriptor.rewrite(in: payload, pictureID: picture.pictureID,
+                                           tl0PictureIndex: picture.tl0PictureIndex)
+            }
+            guard subscriber.transport.sendRTP(bytes) else { continue }
+            forwardedPackets += 1
+            subscription.sent.record(.init(outputSequenceNumber: output.sequenceNumber, layer: UInt8(layerIndex),
+                                           sourceSequenceNumber: header.sequenceNumber,
+                                           outputTimestamp: output.timestamp, pictureID: picture?.pictureID,
+                                           tl0PictureIndex: picture?.tl0PictureIndex))
+            subscription.senderReports.recordSent(payloadBytes: header.payloadRange.count,
+                                                  rtpTimestamp: output.timestamp, sendMicroseconds: now)
+        }
+    }
+
+    /// Asks the publisher for a key frame on `layer`, at most once per 500 ms per layer.
+    func requestKeyFrame(_ publication: Publication, layer: Int, now: Int64) {
+        guard publication.layers.indices.contains(layer),
+              publication.keyFrameThrottle.shouldRequest(layer: layer, nowMicroseconds: now),
+              let owner = participants[publication.owner] else { return }
+        let sources = RTCPFeedbackSources(senderSSRC: rtcpSenderSSRC, mediaSSRC: publication.layers[layer].ssrc)
+        guard let pli = try? RTCPPictureLossIndication.build(sources: sources) else { return }
+        if pli.withUnsafeBytes({ owner.transport.sendRTCP($0) }) { keyFrameRequests += 1 }
+    }
+
+    /// Resends what went out under `outputSequenceNumber`, from the publication's cache, with
+    /// the header (and VP8 descriptor) it was sent with. Plain retransmission (RFC 4585 §3.2):
+    /// the subscriber's SRTP session accepts a repeated index.
+    func retransmit(_ subscription: Subscription, outputSequenceNumber: UInt16, to subscriber: RoomParticipant,
+                    now: Int64) {
+        guard let record = subscription.sent.entry(outputSequenceNumber: outputSequenceNumber) else { return }
+        let layer = subscription.publication.layers[Int(record.layer)]
+        guard let entry = layer.cache.packet(sequenceNumber: record.sourceSequenceNumber, nowMicroseconds: now) else {
+            return
+        }
+        let length = layer.cache.withPacketBytes(entry) { source in
+            scratch.withUnsafeMutableBytes { target -> Int in
+                guard source.count <= target.count, let base = target.baseAddress, let from = source.baseAddress else {
+                    return 0
+                }
+                base.copyMemory(from: from, byteCount: source.count)
+                return source.count
+            }
+        }
+        guard length > 0 else { return }
+        let sent: Bool = scratch.withUnsafeMutableBytes { target in
+            let packet = UnsafeMutableRawBufferPointer(rebasing: target[0..<length])
+            guard (try? RTPHeader.rewrite(ssrc: subscription.ssrc, sequenceNumber: record.outputSequenceNumber,
+                                          timestamp: record.outputTimestamp, in: packet)) != nil,
+                  let header = try? RTPHeader.parse(UnsafeRawBufferPointer(packet)) else { return false }
+            if record.pictureID != nil || record.tl0PictureIndex != nil {
+                let payload = UnsafeMutableRawBufferPointer(rebasing: packet[header.payloadRange])
+                _ = try? VP8Descriptor.rewrite(in: payload, pictureID: record.pictureID,
+                                           tl0PictureIndex: record.tl0PictureIndex)
+            }
+            return subscriber.transport.sendRTP(UnsafeRawBufferPointer(packet))
+        }
+        if sent {
+            subscription.retransmittedPackets += 1
+            retransmittedPackets += 1
+        }
+    }
+}

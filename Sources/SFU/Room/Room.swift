@@ -1,0 +1,209 @@
+public import DTLS
+public import ICE
+import NIOCore
+import RTP
+public import WebRTC
+
+/// A room: its participants, their transports, publications and subscriptions, all on one
+/// media worker.
+///
+/// The actor's executor is the worker's event loop. The control plane calls it with `await`;
+/// the data path (packets from transports on the same loop) enters synchronously with
+/// `assumeIsolated`, so forwarding takes no locks and no hops.
+public actor Room {
+    public let name: String
+    public nonisolated let worker: MediaWorker
+    let dtlsContext: DTLSContext
+    var participants: [ParticipantID: RoomParticipant] = [:]
+    var publications: [TrackID: Publication] = [:]
+    var speakerDetector = ActiveSpeakerDetector<ParticipantID>()
+    var tickTask: RepeatedTask?
+    var tickCount = 0
+    let clock = ContinuousClock.now
+    /// Reused for building RTCP and retransmissions (the data path does not allocate).
+    var scratch = [UInt8](repeating: 0, count: 1500)
+    var nackScratch: [UInt16] = []
+    /// The SSRC the room puts in RTCP it originates (RFC 3550 §8: chosen at random).
+    let rtcpSenderSSRC = UInt32.random(in: 1...UInt32.max)
+
+    /// Room events for signaling (participants, tracks, active speaker).
+    public nonisolated let events: AsyncStream<RoomEvent>
+    let eventContinuation: AsyncStream<RoomEvent>.Continuation
+
+    /// Counters, for tests and metrics.
+    public internal(set) var forwardedPackets = 0
+    public internal(set) var retransmittedPackets = 0
+    public internal(set) var keyFrameRequests = 0
+    public internal(set) var packetsFromUnknownSSRC = 0
+
+    public nonisolated var unownedExecutor: UnownedSerialExecutor {
+        worker.eventLoop.executor.asUnownedSerialExecutor()
+    }
+
+    public init(name: String, worker: MediaWorker, dtlsContext: DTLSContext) {
+        self.name = name
+        self.worker = worker
+        self.dtlsContext = dtlsContext
+        (events, eventContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1024))
+    }
+
+    // MARK: Participants
+
+    /// What a joining participant's SDP needs from its server transport.
+    public struct TransportParameters: Sendable {
+        public let iceCredentials: ICECredentials
+        public let fingerprint: CertificateFingerprint
+    }
+
+    /// Adds a participant with a new server transport on the room's worker.
+    public func join(_ id: ParticipantID) throws(RoomError) -> TransportParameters {
+        guard participants[id] == nil else { throw .participantExists(id) }
+        startTicking()
+        let transport = WebRTCTransport.makeServer(on: worker, dtlsContext: dtlsContext)
+        let listener = RoomTransportListener(participant: id, room: self)
+        transport.delegate = listener
+        participants[id] = RoomParticipant(id: id, transport: transport, listener: listener)
+        eventContinuation.yield(.participantJoined(id))
+        return TransportParameters(iceCredentials: transport.localCredentials, fingerprint: transport.localFingerprint)
+    }
+
+    /// Sets the participant's side of its transport from its SDP.
+    public func connect(_ id: ParticipantID, remote: WebRTCTransport.RemoteParameters) throws(RoomError) {
+        guard let participant = participants[id] else { throw .unknownParticipant(id) }
+        participant.transport.setRemoteParameters(remote)
+    }
+
+    /// Removes a participant: its publications (and everyone's subscriptions to them), its
+    /// subscriptions, its transport.
+    public func leave(_ id: ParticipantID) {
+        guard let participant = participants.removeValue(forKey: id) else { return }
+        for trackID in participant.publications { removePublication(trackID) }
+        for publication in publications.values { publication.subscriptions[id] = nil }
+        participant.transport.delegate = nil
+        participant.transport.close()
+        _ = speakerDetector.removeSpeaker(id, now: .now)
+        eventContinuation.yield(.participantLeft(id))
+        if participants.isEmpty { stopTicking() }
+    }
+
+    /// Closes the room: everyone leaves.
+    public func close() {
+        for id in Array(participants.keys) { leave(id) }
+        stopTicking()
+        eventContinuation.finish()
+    }
+
+    func transportClosed(_ id: ParticipantID) {
+        leave(id)
+    }
+
+    public var participantIDs: [ParticipantID] { Array(participants.keys).sorted() }
+
+    // MARK: Publications
+
+    public func publish(_ id: ParticipantID, trackID: TrackID, description: TrackDescription) throws(RoomError) {
+        guard let participant = participants[id] else { throw .unknownParticipant(id) }
+        guard publications[trackID] == nil else { throw .invalidTrack("track \(trackID) is already published") }
+        guard !description.layers.isEmpty, description.layers.count <= 3 else {
+            throw .invalidTrack("a track has 1 to 3 layers, not \(description.layers.count)")
+        }
+        let ssrcs = description.layers.map(\.ssrc)
+        guard Set(ssrcs).count == ssrcs.count, ssrcs.allSatisfy({ participant.layersBySSRC[$0] == nil }) else {
+            throw .invalidTrack("SSRCs must be unique on the publisher's transport")
+        }
+        let publication = Publication(id: trackID, owner: id, description: description)
+        publications[trackID] = publication
+        participant.publications.append(trackID)
+        for (index, layer) in description.layers.enumerated() {
+            participant.layersBySSRC[layer.ssrc] = (publication, index)
+        }
+        if description.transportWideSequenceExtensionID != nil, participant.transportWideFeedback == nil {
+            participant.transportWideFeedback = TransportWideFeedbackRecorder(senderSSRC: rtcpSenderSSRC)
+        }
+        eventContinuation.yield(.trackPublished(trackID, by: id))
+    }
+
+    public func unpublish(_ id: ParticipantID, trackID: TrackID) throws(RoomError) {
+        guard let publication = publications[trackID], publication.owner == id else { throw .unknownTrack(trackID) }
+        removePublication(trackID)
+    }
+
+    public func setMuted(_ trackID: TrackID, _ muted: Bool) throws(RoomError) {
+        guard let publication = publications[trackID] else { throw .unknownTrack(trackID) }
+        publication.muted = muted
+    }
+
+    private func removePublication(_ trackID: TrackID) {
+        guard let publication = publications.removeValue(forKey: trackID) else { return }
+        if let owner = participants[publication.owner] {
+            owner.publications.removeAll { $0 == trackID }
+            for layer in publication.layers { owner.layersBySSRC[layer.ssrc] = nil }
+        }
+        for subscription in publication.subscriptions.values {
+            participants[subscription.subscriber]?.subscriptionsBySSRC[subscription.ssrc] = nil
+        }
+        eventContinuation.yield(.trackUnpublished(trackID))
+    }
+
+    // MARK: Subscriptions
+
+    public func subscribe(_ subscriberID: ParticipantID, to trackID: TrackID,
+                          preferences: SubscriptionPreferences = .init()) throws(RoomError) -> SubscriptionInfo {
+        guard let subscriber = participants[subscriberID] else { throw .unknownParticipant(subscriberID) }
+        guard let publication = publications[trackID] else { throw .unknownTrack(trackID) }
+        guard publication.subscriptions[subscriberID] == nil else { throw .alreadySubscribed(trackID) }
+        var ssrc: UInt32
+        repeat { ssrc = UInt32.random(in: 1...UInt32.max) } while subscriber.subscriptionsBySSRC[ssrc] != nil
+        let subscription = Subscription(subscriber: subscriberID, publication: publication, ssrc: ssrc,
+                                        preferences: preferences)
+        publication.subscriptions[subscriberID] = subscription
+        subscriber.subscriptionsBySSRC[ssrc] = subscription
+        // A new subscriber needs a key frame to start decoding.
+        if publication.description.kind == .video, let layer = Subscription.targetLayer(preferences, publication) {
+            requestKeyFrame(publication, layer: layer, now: nowMicroseconds())
+            worker.flushPendingWrites()
+        }
+        return SubscriptionInfo(trackID: trackID, ssrc: ssrc, payloadType: subscription.payloadType)
+    }
+
+    public func unsubscribe(_ subscriberID: ParticipantID, from trackID: TrackID) throws(RoomError) {
+        guard let publication = publications[trackID],
+              let subscription = publication.subscriptions.removeValue(forKey: subscriberID) else {
+            throw .notSubscribed(trackID)
+        }
+        participants[subscriberID]?.subscriptionsBySSRC[subscription.ssrc] = nil
+    }
+
+    public func updatePreferences(_ subscriberID: ParticipantID, trackID: TrackID,
+                                  _ preferences: SubscriptionPreferences) throws(RoomError) {
+        guard let subscription = publications[trackID]?.subscriptions[subscriberID] else {
+            throw .notSubscribed(trackID)
+        }
+        subscription.apply(preferences)
+    }
+
+    /// The simulcast layer a subscription is receiving now, if any.
+    public func currentLayer(of subscriberID: ParticipantID, trackID: TrackID) -> Int? {
+        publications[trackID]?.subscriptions[subscriberID]?.currentLayer
+    }
+
+    // MARK: Timing
+
+    func nowMicroseconds() -> Int64 {
+        let elapsed = ContinuousClock.now - clock
+        return elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+    }
+
+    private func startTicking() {
+        guard tickTask == nil else { return }
+        tickTask = worker.eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(20), delay: .milliseconds(20)) {
+            [weak self] _ in
+            self?.assumeIsolated { $0.tick() }
+        }
+    }
+
+    private func stopTicking() {
+        tickTask?.cancel()
+        tickTask = nil
+    }
+}

@@ -1,0 +1,57 @@
+import RTP
+import WebRTC
+
+/// A room member: its transport, what it publishes and what it receives.
+final class RoomParticipant {
+    let id: ParticipantID
+    let transport: WebRTCTransport
+    let listener: RoomTransportListener
+    /// Incoming SSRC → (publication, layer index).
+    var layersBySSRC: [UInt32: (publication: Publication, layer: Int)] = [:]
+    /// Outgoing subscription SSRC → subscription (for the subscriber's RTCP feedback).
+    var subscriptionsBySSRC: [UInt32: Subscription] = [:]
+    var publications: [TrackID] = []
+    var transportWideFeedback: TransportWideFeedbackRecorder?
+
+    init(id: ParticipantID, transport: WebRTCTransport, listener: RoomTransportListener) {
+        self.id = id
+        self.transport = transport
+        self.listener = listener
+    }
+}
+
+/// Brings a transport's events into its room, synchronously: the transport and the room share
+/// the worker's event loop, which is the room actor's executor.
+final class RoomTransportListener: WebRTCTransportDelegate {
+    let participant: ParticipantID
+    unowned let room: Room
+
+    init(participant: ParticipantID, room: Room) {
+        self.participant = participant
+        self.room = room
+    }
+
+    func transportDidConnect(_ transport: WebRTCTransport) {}
+
+    func transport(_ transport: WebRTCTransport, didReceiveRTP packet: UnsafeMutableRawBufferPointer) {
+        let participant = participant, borrowed = BorrowedPacket(bytes: packet)
+        room.assumeIsolated { $0.receiveRTP(from: participant, packet: borrowed.bytes) }
+    }
+
+    func transport(_ transport: WebRTCTransport, didReceiveRTCP packet: UnsafeRawBufferPointer) {
+        let participant = participant, borrowed = BorrowedPacket(bytes: UnsafeMutableRawBufferPointer(mutating: packet))
+        room.assumeIsolated { $0.receiveRTCP(from: participant, packet: UnsafeRawBufferPointer(borrowed.bytes)) }
+    }
+
+    func transport(_ transport: WebRTCTransport, didClose reason: TransportCloseReason) {
+        let participant = participant
+        room.assumeIsolated { $0.transportClosed(participant) }
+    }
+}
+
+/// A packet buffer lent to the room for the duration of one synchronous call on the loop that
+/// owns it. `assumeIsolated` does not hop threads, so nothing can race on it; the compiler
+/// cannot see that, hence `@unchecked Sendable`.
+struct BorrowedPacket: @unchecked Sendable {
+    let bytes: UnsafeMutableRawBufferPointer
+}

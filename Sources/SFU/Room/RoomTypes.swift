@@ -1,0 +1,100 @@
+/// A participant's identity in a room (from its join token).
+public typealias ParticipantID = String
+
+/// A published track's id, unique in its room.
+public typealias TrackID = String
+
+public enum TrackKind: String, Sendable, Codable {
+    case audio, video
+}
+
+public enum TrackSource: String, Sendable, Codable {
+    case camera, microphone, screenShare = "screen_share", unknown
+}
+
+/// The codec a publication is sent with, as negotiated on the publisher's transport.
+public struct TrackCodec: Sendable, Equatable {
+    public var name: String
+    public var payloadType: UInt8
+    public var clockRate: UInt32
+
+    public init(name: String, payloadType: UInt8, clockRate: UInt32) {
+        self.name = name
+        self.payloadType = payloadType
+        self.clockRate = clockRate
+    }
+
+    var isVP8: Bool { name.lowercased() == "vp8" }
+}
+
+/// One encoding of a publication: a simulcast layer (lowest first), or the only one.
+public struct TrackLayer: Sendable, Equatable {
+    public var rid: String?
+    public var ssrc: UInt32
+
+    public init(rid: String? = nil, ssrc: UInt32) {
+        self.rid = rid
+        self.ssrc = ssrc
+    }
+}
+
+/// What a participant publishes.
+public struct TrackDescription: Sendable, Equatable {
+    public var kind: TrackKind
+    public var source: TrackSource
+    public var codec: TrackCodec
+    /// Lowest quality first.
+    public var layers: [TrackLayer]
+    /// Header extension ids on the publisher's transport, where negotiated.
+    public var audioLevelExtensionID: UInt8?
+    public var transportWideSequenceExtensionID: UInt8?
+
+    public init(kind: TrackKind, source: TrackSource, codec: TrackCodec, layers: [TrackLayer],
+                audioLevelExtensionID: UInt8? = nil, transportWideSequenceExtensionID: UInt8? = nil) {
+        self.kind = kind
+        self.source = source
+        self.codec = codec
+        self.layers = layers
+        self.audioLevelExtensionID = audioLevelExtensionID
+        self.transportWideSequenceExtensionID = transportWideSequenceExtensionID
+    }
+}
+
+/// What a subscriber wants of one publication.
+public struct SubscriptionPreferences: Sendable, Equatable {
+    /// Highest simulcast layer to receive (0 = lowest); nil = the best there is.
+    public var maxSpatialLayer: Int?
+    /// Paused subscriptions receive nothing (a hidden video tile).
+    public var paused: Bool
+
+    public init(maxSpatialLayer: Int? = nil, paused: Bool = false) {
+        self.maxSpatialLayer = maxSpatialLayer
+        self.paused = paused
+    }
+}
+
+/// What the subscriber's side must know to receive a subscription: the SSRC and payload type
+/// the server sends it with.
+public struct SubscriptionInfo: Sendable, Equatable {
+    public let trackID: TrackID
+    public let ssrc: UInt32
+    public let payloadType: UInt8
+}
+
+/// Events a room raises for signaling.
+public enum RoomEvent: Sendable, Equatable {
+    case participantJoined(ParticipantID)
+    case participantLeft(ParticipantID)
+    case trackPublished(TrackID, by: ParticipantID)
+    case trackUnpublished(TrackID)
+    case activeSpeakerChanged(ParticipantID?)
+}
+
+public enum RoomError: Error, Equatable, Sendable {
+    case participantExists(ParticipantID)
+    case unknownParticipant(ParticipantID)
+    case unknownTrack(TrackID)
+    case alreadySubscribed(TrackID)
+    case notSubscribed(TrackID)
+    case invalidTrack(String)
+}

@@ -1,0 +1,75 @@
+import RTP
+
+/// A publication forwarded to one subscriber: its own SSRC and sequence space, the layer it is
+/// on, and what was sent under each output sequence number (to answer NACKs from the shared
+/// publication cache without keeping a copy per subscriber).
+final class Subscription {
+    let subscriber: ParticipantID
+    unowned let publication: Publication
+    let ssrc: UInt32
+    let payloadType: UInt8
+    var preferences: SubscriptionPreferences
+    var selector: SimulcastLayerSelector
+    var rewriter: ForwardingRewriter
+    var pictureRewriter = VP8PictureIDRewriter()
+    var senderReports: SenderReportGenerator
+    var sent = SentPacketLog()
+    var retransmittedPackets = 0
+
+    init(subscriber: ParticipantID, publication: Publication, ssrc: UInt32, preferences: SubscriptionPreferences) {
+        self.subscriber = subscriber
+        self.publication = publication
+        self.ssrc = ssrc
+        self.payloadType = publication.description.codec.payloadType
+        self.preferences = preferences
+        let clockRate = publication.description.codec.clockRate
+        self.rewriter = ForwardingRewriter(ssrc: ssrc, clockRate: clockRate)
+        self.selector = SimulcastLayerSelector(targetSpatialLayer: Self.targetLayer(preferences, publication))
+        self.senderReports = SenderReportGenerator(ssrc: ssrc, clockRate: Int(clockRate))
+    }
+
+    static func targetLayer(_ preferences: SubscriptionPreferences, _ publication: Publication) -> Int? {
+        guard !preferences.paused else { return nil }
+        let best = publication.layers.count - 1
+        return min(preferences.maxSpatialLayer ?? best, best)
+    }
+
+    func apply(_ preferences: SubscriptionPreferences) {
+        self.preferences = preferences
+        selector.setTarget(spatialLayer: Self.targetLayer(preferences, publication), maxTemporalLayer: 2)
+    }
+
+    /// The publication layer whose packets are being forwarded now.
+    var currentLayer: Int? {
+        guard let source = rewriter.currentSource else { return nil }
+        return publication.layers.firstIndex { $0.ssrc == source }
+    }
+}
+
+/// What went out under each recent output sequence number (a ring, fixed size).
+struct SentPacketLog {
+    struct Entry {
+        var outputSequenceNumber: UInt16
+        var layer: UInt8
+        var sourceSequenceNumber: UInt16
+        var outputTimestamp: UInt32
+        var pictureID: UInt16?
+        var tl0PictureIndex: UInt8?
+        var valid = false
+    }
+
+    static let capacity = 1024
+    private var entries = [Entry](repeating: Entry(outputSequenceNumber: 0, layer: 0, sourceSequenceNumber: 0,
+                                                   outputTimestamp: 0), count: capacity)
+
+    mutating func record(_ entry: Entry) {
+        var entry = entry
+        entry.valid = true
+        entries[Int(entry.outputSequenceNumber) & (Self.capacity - 1)] = entry
+    }
+
+    func entry(outputSequenceNumber: UInt16) -> Entry? {
+        let entry = entries[Int(outputSequenceNumber) & (Self.capacity - 1)]
+        return entry.valid && entry.outputSequenceNumber == outputSequenceNumber ? entry : nil
+    }
+}

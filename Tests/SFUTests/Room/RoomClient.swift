@@ -1,0 +1,167 @@
+import DTLS
+import ICE
+import NIOConcurrencyHelpers
+import NIOCore
+import RTP
+import SFU
+import WebRTC
+
+/// A participant's client transport as the tests drive it: records RTP and PLIs from the room.
+final class RoomClient: WebRTCTransportDelegate, @unchecked Sendable {
+    struct Received: Sendable {
+        let ssrc: UInt32
+        let sequenceNumber: UInt16
+        let timestamp: UInt32
+        let payload: [UInt8]
+    }
+
+    fileprivate let lock = NIOLock()
+    private var _connected = false
+    private var _received: [Received] = []
+    private var _pliSSRCs: [UInt32] = []
+    private var _rtcpTypes: [UInt8] = []
+    var transport: WebRTCTransport?
+    let worker: MediaWorker
+
+    init(worker: MediaWorker) { self.worker = worker }
+
+    var connected: Bool { lock.withLock { _connected } }
+    var received: [Received] { lock.withLock { _received } }
+    var pliSSRCs: [UInt32] { lock.withLock { _pliSSRCs } }
+    var rtcpPacketTypes: [UInt8] { lock.withLock { _rtcpTypes } }
+
+    func transportDidConnect(_ transport: WebRTCTransport) { lock.withLock { _connected = true } }
+
+    func transport(_ transport: WebRTCTransport, didReceiveRTP packet: UnsafeMutableRawBufferPointer) {
+        guard let header = try? RTPHeader.parse(UnsafeRawBufferPointer(packet)) else { return }
+        let entry = Received(ssrc: header.ssrc, sequenceNumber: header.sequenceNumber, timestamp: header.timestamp,
+                             payload: Array(packet[header.payloadRange]))
+        lock.withLock { _received.append(entry) }
+    }
+
+    func transport(_ transport: WebRTCTransport, didReceiveRTCP packet: UnsafeRawBufferPointer) {
+        var packets = RTCPCompoundIterator(packet)
+        while let header = try? packets.next() {
+            let type = header.packetType.rawValue
+            lock.withLock { _rtcpTypes.append(type) }
+            if header.packetType == .payloadSpecificFeedback, header.countOrFormat == 1, header.range.count >= 12 {
+                let ssrc = packet.loadUnaligned(fromByteOffset: header.range.lowerBound + 8, as: UInt32.self).bigEndian
+                lock.withLock { _pliSSRCs.append(ssrc) }
+            }
+        }
+    }
+
+    func transport(_ transport: WebRTCTransport, didClose reason: TransportCloseReason) {}
+
+    /// Drops the next incoming RTP packet (after decryption would have happened) and returns
+    /// nothing; `droppedSequenceNumber` tells which one it was.
+    fileprivate var _dropped: UInt16?
+    var droppedSequenceNumber: UInt16? { lock.withLock { _dropped } }
+
+    func dropNextIncomingRTP() async throws {
+        let box = UncheckedTransport(transport), client = UncheckedClient(self)
+        try await worker.submit {
+            box.transport?.receiveFilter = { bytes, kind in
+                guard kind == .rtp, bytes.count >= 4 else { return true }
+                let sequenceNumber = UInt16(bytes[2]) << 8 | UInt16(bytes[3])
+                client.client.lock.withLock { client.client._dropped = sequenceNumber }
+                box.transport?.receiveFilter = nil
+                return false
+            }
+        }
+    }
+
+    func send(rtp packet: [UInt8]) async throws {
+        let box = UncheckedTransport(transport)
+        _ = try await worker.submit { packet.withUnsafeBytes { box.transport?.sendRTP($0) ?? false } }
+    }
+
+    func send(rtcp packet: [UInt8]) async throws {
+        let box = UncheckedTransport(transport)
+        _ = try await worker.submit { packet.withUnsafeBytes { box.transport?.sendRTCP($0) ?? false } }
+    }
+
+    /// Joins `room` as `id`: the room makes the server transport, this side the client one.
+    static func join(_ room: Room, as id: ParticipantID, clientWorker: MediaWorker,
+                     context: DTLSContext) async throws -> RoomClient {
+        let server = try await room.join(id)
+        let client = RoomClient(worker: clientWorker)
+        let credentials = ICECredentials.random()
+        let path = try await clientWorker.openClientPath(to: room.worker.localAddress)
+        try await clientWorker.submit {
+            let transport = try WebRTCTransport.makeClient(
+                on: clientWorker, dtlsContext: context,
+                remote: .init(iceCredentials: server.iceCredentials, fingerprints: [server.fingerprint]),
+                serverPath: path, localCredentials: credentials)
+            transport.delegate = client
+            client.transport = transport
+        }
+        try await room.connect(id, remote: .init(iceCredentials: credentials,
+                                                 fingerprints: [context.certificate.fingerprint]))
+        return client
+    }
+}
+
+struct UncheckedClient: @unchecked Sendable {
+    let client: RoomClient
+    init(_ client: RoomClient) { self.client = client }
+}
+
+struct UncheckedTransport: @unchecked Sendable {
+    let transport: WebRTCTransport?
+    init(_ transport: WebRTCTransport?) { self.transport = transport }
+}
+
+/// A VP8 simulcast publisher: one packet per frame per layer at 30 fps, temporal pattern
+/// 0,2,1,2, key frames at start and whenever a PLI for that layer arrives.
+struct SyntheticVP8Simulcast {
+    static let ssrcs: [UInt32] = [0x1000, 0x2000, 0x3000]
+    var sequenceNumbers: [UInt16] = [100, 20_000, 40_000]
+    var pictureIDs: [UInt16] = [10, 500, 9_000]
+    var tl0: [UInt8] = [0, 0, 0]
+    var frame = 0
+    var keyFrameDue = [true, true, true]
+    var handledPLIs = 0
+
+    /// The next frame's packet for each layer.
+    mutating func nextFrame() -> [[UInt8]] {
+        frame += 1
+        let temporalID: UInt8 = [0, 2, 1, 2][frame % 4]
+        return (0..<3).map { layer in
+            let isKey = keyFrameDue[layer]
+            keyFrameDue[layer] = false
+            sequenceNumbers[layer] &+= 1
+            pictureIDs[layer] = (pictureIDs[layer] + 1) & 0x7FFF
+            let tid: UInt8 = isKey ? 0 : temporalID
+            if tid == 0 { tl0[layer] &+= 1 }
+            var packet: [UInt8] = [0x80, 0x80 | 96]
+            packet += [UInt8(sequenceNumbers[layer] >> 8), UInt8(sequenceNumbers[layer] & 0xFF)]
+            packet += withUnsafeBytes(of: (UInt32(frame) * 3000).bigEndian, Array.init)
+            packet += withUnsafeBytes(of: Self.ssrcs[layer].bigEndian, Array.init)
+            // RFC 7741 §4.2: X, S, PID 0 | I L T | M + 15-bit picture id | TL0PICIDX | TID Y KEYIDX
+            packet += [0x90, 0xE0, 0x80 | UInt8(pictureIDs[layer] >> 8), UInt8(pictureIDs[layer] & 0xFF),
+                       tl0[layer], tid << 6 | 0x20]
+            // VP8 payload header: P bit 0 on key frames (RFC 7741 §4.3); then a layer marker.
+            packet += [isKey ? 0x00 : 0x01, UInt8(layer), 0xAB, 0xCD]
+            return packet
+        }
+    }
+
+    mutating func handle(plis: [UInt32]) {
+        for ssrc in plis.dropFirst(handledPLIs) {
+            if let layer = Self.ssrcs.firstIndex(of: ssrc) { keyFrameDue[layer] = true }
+        }
+        handledPLIs = plis.count
+    }
+
+    static let description = TrackDescription(
+        kind: .video, source: .camera, codec: TrackCodec(name: "VP8", payloadType: 96, clockRate: 90_000),
+        layers: ssrcs.enumerated().map { TrackLayer(rid: ["q", "h", "f"][$0.offset], ssrc: $0.element) })
+}
+
+/// Reads what a received VP8 test packet says about itself.
+extension RoomClient.Received {
+    var layer: Int { Int(payload[7]) }
+    var isKeyFrame: Bool { payload[6] & 0x01 == 0 }
+    var pictureID: UInt16 { UInt16(payload[2] & 0x7F) << 8 | UInt16(payload[3]) }
+}

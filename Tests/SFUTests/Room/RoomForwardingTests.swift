@@ -1,0 +1,99 @@
+import DTLS
+import NIOPosix
+import RTP
+import SFU
+import Testing
+import WebRTC
+
+/// Waits (bounded) until `condition` holds.
+func eventually(timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    return try await condition()
+}
+
+@Suite struct RoomForwardingTests {
+    @Test func simulcastIsForwardedPerSubscriberLayerAndSwitchesOnAKeyFrameAndNACKsAreAnswered() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        let loops = Array(group.makeIterator())
+        let serverWorker = try await MediaWorker.bind(index: 0, host: "127.0.0.1", port: 0, on: loops[0])
+        let clientWorker = try await MediaWorker.bind(index: 1, host: "127.0.0.1", port: 0, on: loops[1])
+        let room = Room(name: "test", worker: serverWorker,
+                        dtlsContext: try DTLSContext(certificate: .generateSelfSigned()))
+        let clientContext = try DTLSContext(certificate: .generateSelfSigned())
+
+        let publisher = try await RoomClient.join(room, as: "alice", clientWorker: clientWorker, context: clientContext)
+        let high = try await RoomClient.join(room, as: "bob", clientWorker: clientWorker, context: clientContext)
+        let low = try await RoomClient.join(room, as: "carol", clientWorker: clientWorker, context: clientContext)
+        #expect(try await eventually { publisher.connected && high.connected && low.connected })
+
+        try await room.publish("alice", trackID: "alice-camera", description: SyntheticVP8Simulcast.description)
+        let highInfo = try await room.subscribe("bob", to: "alice-camera")
+        let lowInfo = try await room.subscribe("carol", to: "alice-camera",
+                                               preferences: SubscriptionPreferences(maxSpatialLayer: 0))
+
+        var source = SyntheticVP8Simulcast()
+        func sendFrames(_ count: Int) async throws {
+            for _ in 0..<count {
+                source.handle(plis: publisher.pliSSRCs)
+                for packet in source.nextFrame() { try await publisher.send(rtp: packet) }
+                try await Task.sleep(for: .milliseconds(33))
+            }
+        }
+        try await sendFrames(30)
+        #expect(try await eventually { high.received.count >= 20 && low.received.count >= 20 })
+
+        // Each subscriber gets its own SSRC and only its layer, starting on a key frame, with
+        // no gap in sequence numbers.
+        for (client, info, layer) in [(high, highInfo, 2), (low, lowInfo, 0)] {
+            let packets = client.received
+            #expect(packets.allSatisfy { $0.ssrc == info.ssrc })
+            #expect(packets.allSatisfy { $0.layer == layer }, "layers: \(Set(packets.map(\.layer)))")
+            #expect(packets.first?.isKeyFrame == true)
+            #expect(zip(packets, packets.dropFirst()).allSatisfy { $1.sequenceNumber == $0.sequenceNumber &+ 1 })
+        }
+
+        // Bob switches down: the room asks for a key frame of layer 0 and switches on it; the
+        // stream stays continuous (sequence numbers, picture ids, timestamps).
+        let beforeSwitch = high.received.count
+        try await room.updatePreferences("bob", trackID: "alice-camera", SubscriptionPreferences(maxSpatialLayer: 0))
+        try await sendFrames(20)
+        #expect(try await eventually { high.received.dropFirst(beforeSwitch).contains { $0.layer == 0 } })
+        let all = high.received
+        let firstLow = try #require(all.firstIndex { $0.layer == 0 })
+        #expect(all[firstLow].isKeyFrame, "the first packet of the new layer is a key frame")
+        #expect(publisher.pliSSRCs.contains(SyntheticVP8Simulcast.ssrcs[0]))
+        #expect(zip(all, all.dropFirst()).allSatisfy { $1.sequenceNumber == $0.sequenceNumber &+ 1 })
+        #expect(zip(all, all.dropFirst()).allSatisfy { $1.pictureID == ($0.pictureID + 1) & 0x7FFF })
+        #expect(zip(all, all.dropFirst()).allSatisfy { Int32(bitPattern: $1.timestamp &- $0.timestamp) > 0 })
+        #expect(await room.currentLayer(of: "bob", trackID: "alice-camera") == 0)
+
+        // A packet lost on Bob's downlink comes back when Bob NACKs it (RFC 4585 §6.2.1), as it
+        // was first sent: same sequence number, timestamp and picture id.
+        try await high.dropNextIncomingRTP()
+        try await sendFrames(5)
+        let lost = try #require(high.droppedSequenceNumber)
+        #expect(!high.received.contains { $0.sequenceNumber == lost })
+        let nack = try RTCPGenericNACK.build(sources: RTCPFeedbackSources(senderSSRC: 1, mediaSSRC: highInfo.ssrc),
+                                             lostSequenceNumbers: [lost])
+        try await high.send(rtcp: nack)
+        #expect(try await eventually { high.received.contains { $0.sequenceNumber == lost } })
+        let resent = try #require(high.received.first { $0.sequenceNumber == lost })
+        let neighbours = high.received.filter { $0.sequenceNumber == lost &- 1 || $0.sequenceNumber == lost &+ 1 }
+        #expect(neighbours.count == 2)
+        #expect(neighbours.allSatisfy { Int32(bitPattern: $0.timestamp &- resent.timestamp).magnitude <= 3000 })
+        #expect(neighbours.map(\.pictureID).sorted() == [(resent.pictureID &- 1) & 0x7FFF, (resent.pictureID + 1) & 0x7FFF].sorted())
+        #expect(await room.retransmittedPackets == 1)
+
+        // Leaving removes the publication: nothing more reaches the subscribers.
+        await room.leave("alice")
+        #expect(await room.participantIDs == ["bob", "carol"])
+        await room.close()
+        await serverWorker.close()
+        await clientWorker.close()
+        try await group.shutdownGracefully()
+    }
+}
