@@ -19,6 +19,7 @@ final class RoomClient: WebRTCTransportDelegate, @unchecked Sendable {
     private var _connected = false
     private var _received: [Received] = []
     private var _pliSSRCs: [UInt32] = []
+    private var _nacked: [UInt32: [UInt16]] = [:]
     private var _rtcpTypes: [UInt8] = []
     var transport: WebRTCTransport?
     let worker: MediaWorker
@@ -28,6 +29,8 @@ final class RoomClient: WebRTCTransportDelegate, @unchecked Sendable {
     var connected: Bool { lock.withLock { _connected } }
     var received: [Received] { lock.withLock { _received } }
     var pliSSRCs: [UInt32] { lock.withLock { _pliSSRCs } }
+    /// Sequence numbers the room asked for again, by media SSRC.
+    var nacked: [UInt32: [UInt16]] { lock.withLock { _nacked } }
     var rtcpPacketTypes: [UInt8] { lock.withLock { _rtcpTypes } }
 
     func transportDidConnect(_ transport: WebRTCTransport) { lock.withLock { _connected = true } }
@@ -47,6 +50,11 @@ final class RoomClient: WebRTCTransportDelegate, @unchecked Sendable {
             if header.packetType == .payloadSpecificFeedback, header.countOrFormat == 1, header.range.count >= 12 {
                 let ssrc = packet.loadUnaligned(fromByteOffset: header.range.lowerBound + 8, as: UInt32.self).bigEndian
                 lock.withLock { _pliSSRCs.append(ssrc) }
+            }
+            if header.packetType == .transportLayerFeedback, header.countOrFormat == 1,
+               let nack = try? RTCPGenericNACK(parsing: header, in: packet) {
+                let lost = Array(nack.lostSequenceNumbers(in: packet))
+                lock.withLock { _nacked[nack.sources.mediaSSRC, default: []].append(contentsOf: lost) }
             }
         }
     }

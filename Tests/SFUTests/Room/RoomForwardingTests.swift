@@ -88,6 +88,21 @@ func eventually(timeout: Duration = .seconds(10), _ condition: () async throws -
         #expect(neighbours.map(\.pictureID).sorted() == [(resent.pictureID &- 1) & 0x7FFF, (resent.pictureID + 1) & 0x7FFF].sorted())
         #expect(await room.retransmittedPackets == 1)
 
+        // A packet lost between the publisher and the room is NACKed upstream; the publisher's
+        // retransmission fills the subscriber's gap under the number the gap left open.
+        let frames = source.nextFrame()
+        for (layer, packet) in frames.enumerated() where layer != 0 { try await publisher.send(rtp: packet) }
+        let lostUpstream = source.sequenceNumbers[0]
+        try await sendFrames(3)
+        #expect(try await eventually { publisher.nacked[SyntheticVP8Simulcast.ssrcs[0]]?.contains(lostUpstream) == true })
+        let beforeRepair = high.received.count
+        try await publisher.send(rtp: frames[0])
+        #expect(try await eventually { high.received.count > beforeRepair })
+        let repaired = try #require(high.received.last)
+        #expect(repaired.payload == Array(frames[0][12...]).withPictureID(of: repaired), "the lost frame arrives")
+        let sequenceNumbers = high.received.map(\.sequenceNumber)
+        #expect(Set(sequenceNumbers).count == sequenceNumbers.count, "the repair fills the gap; nothing is duplicated")
+
         // Leaving removes the publication: nothing more reaches the subscribers.
         await room.leave("alice")
         #expect(await room.participantIDs == ["bob", "carol"])
@@ -95,5 +110,16 @@ func eventually(timeout: Duration = .seconds(10), _ condition: () async throws -
         await serverWorker.close()
         await clientWorker.close()
         try await group.shutdownGracefully()
+    }
+}
+
+private extension Array where Element == UInt8 {
+    /// The payload as the subscriber sees it: the picture id and TL0PICIDX are rewritten.
+    func withPictureID(of received: RoomClient.Received) -> [UInt8] {
+        var copy = self
+        copy[2] = received.payload[2]
+        copy[3] = received.payload[3]
+        copy[4] = received.payload[4]
+        return copy
     }
 }
