@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "RTP", targets: ["RTP"]),
         .library(name: "ICE", targets: ["ICE"]),
         .library(name: "SDP", targets: ["SDP"]),
+        .library(name: "Signaling", targets: ["Signaling"]),
         .library(name: "DTLS", targets: ["DTLS"]),
         .library(name: "SRTP", targets: ["SRTP"]),
         .library(name: "SCTP", targets: ["SCTP"]),
@@ -52,6 +53,8 @@ let package = Package(
         .target(name: "RTP", swiftSettings: strictSwift),
         .target(name: "ICE", dependencies: ["COpenSSL"], swiftSettings: strictSwift),
         .target(name: "SDP", swiftSettings: strictSwift),
+        // The signaling protocol's JSON messages (docs/signaling.md); no transport, no state.
+        .target(name: "Signaling", swiftSettings: strictSwift),
 
         // MARK: Protocol layers over C libraries
         .target(name: "DTLS", dependencies: ["COpenSSL"], swiftSettings: strictSwift),
@@ -120,6 +123,7 @@ let package = Package(
         .testTarget(name: "ICETests", dependencies: ["ICE"], swiftSettings: strictSwift),
         .testTarget(name: "SDPTests", dependencies: ["SDP"], resources: [.copy("Fixtures")],
                     swiftSettings: strictSwift),
+        .testTarget(name: "SignalingTests", dependencies: ["Signaling"], swiftSettings: strictSwift),
         .testTarget(name: "DTLSTests", dependencies: ["DTLS"], swiftSettings: strictSwift),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP"], swiftSettings: strictSwift),
         .testTarget(name: "SCTPTests", dependencies: ["SCTP"], swiftSettings: strictSwift),

@@ -1,6 +1,9 @@
 public import Foundation
 
 /// A room as stored: its configuration, not its live media state.
+///
+/// A room is *open* until `closeRoom(named:now:)` sets `closedAt`; a closed room stays in the
+/// database (with its participants, tracks and event log) until `deleteRoom(named:)`.
 public struct RoomRecord: Codable, Equatable, Sendable {
     public var id: Int64
     public var name: String
@@ -11,6 +14,11 @@ public struct RoomRecord: Codable, Equatable, Sendable {
     /// Free-form text set by the embedding application.
     public var metadata: String
     public var createdAt: Date
+    /// When the room finished; nil while it is open.
+    public var closedAt: Date?
+
+    /// Whether the room still accepts participants.
+    public var isOpen: Bool { closedAt == nil }
 }
 
 /// What an application asks for when it creates a room.

@@ -65,6 +65,20 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "parley")
 
+        // Participants that were connected when the server last stopped (even by kill -9) are
+        // gone: record that before anyone can join again.
+        do {
+            let recovery = try store.recoverAfterRestart(now: Date())
+            if recovery.participantsMarkedLeft > 0 {
+                logger.notice("recovered room state after a restart", metadata: [
+                    "participants-marked-left": "\(recovery.participantsMarkedLeft)",
+                    "rooms": "\(recovery.roomNames.joined(separator: ","))",
+                ])
+            }
+        } catch {
+            throw ServeError.unusableDataDirectory(path: settings.dataDirectory, reason: "recovery failed: \(error)")
+        }
+
         let certificate = try DTLSCertificateFile.loadOrCreate(in: dataDirectory)
         let media: MediaServer
         do {

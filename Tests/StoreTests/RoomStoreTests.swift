@@ -19,7 +19,7 @@ struct TemporaryDirectory: ~Copyable {
         let folder = try TemporaryDirectory()
         let path = folder.path + "/parley.sqlite"
         let store = try RoomStore(path: path)
-        #expect(try store.appliedMigrations() == ["v1-rooms"])
+        #expect(try store.appliedMigrations() == ["v1-rooms", "v2-room-state"])
         #expect(FileManager.default.fileExists(atPath: path))
         // WAL mode keeps a write-ahead log beside the database.
         #expect(FileManager.default.fileExists(atPath: path + "-wal"))
@@ -45,7 +45,7 @@ struct TemporaryDirectory: ~Copyable {
         }
         let reopened = try RoomStore(path: path)
         #expect(try reopened.rooms().map(\.name) == ["a", "b"])
-        #expect(try reopened.appliedMigrations() == ["v1-rooms"], "migrations run once")
+        #expect(try reopened.appliedMigrations() == ["v1-rooms", "v2-room-state"], "migrations run once")
     }
 
     @Test func duplicateRoomNameIsRejected() throws {
