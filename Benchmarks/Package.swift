@@ -1,7 +1,21 @@
 // swift-tools-version:6.1
 // Hot-path micro-benchmarks (package-benchmark). Kept in their own package so that `make test`
 // does not build the benchmark framework; run them with `make bench` from the repository root.
+// One executable target per area; see docs/benchmarks.md for what each measures.
 import PackageDescription
+
+/// A benchmark executable for one area of the root package.
+func benchmarkTarget(_ name: String, product: String) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: [
+            .product(name: product, package: "parley"),
+            .product(name: "Benchmark", package: "package-benchmark"),
+        ],
+        path: name,
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+    )
+}
 
 let package = Package(
     name: "parley-benchmarks",
@@ -12,15 +26,10 @@ let package = Package(
                  traits: ["MallocInterposer"]),
     ],
     targets: [
-        .executableTarget(
-            name: "SRTPBenchmarks",
-            dependencies: [
-                .product(name: "SRTP", package: "parley"),
-                .product(name: "Benchmark", package: "package-benchmark"),
-            ],
-            path: "SRTPBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
-        ),
+        benchmarkTarget("SRTPBenchmarks", product: "SRTP"),
+        benchmarkTarget("RTPBenchmarks", product: "RTP"),
+        benchmarkTarget("ICEBenchmarks", product: "ICE"),
+        benchmarkTarget("DTLSBenchmarks", product: "DTLS"),
     ],
     swiftLanguageModes: [.v6]
 )
