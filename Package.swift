@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "WebRTC", targets: ["WebRTC"]),
         .library(name: "SFU", targets: ["SFU"]),
         .library(name: "Store", targets: ["Store"]),
+        .library(name: "Auth", targets: ["Auth"]),
         .library(name: "API", targets: ["API"]),
     ],
     dependencies: [
@@ -36,6 +37,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         // ConfigurationSupport (a default trait) would pull in swift-configuration, which we do
         // not use; FullFoundation is kept.
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1",
                  traits: ["FullFoundation"]),
     ],
@@ -81,6 +83,8 @@ let package = Package(
             dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSwift
         ),
+        // API keys and JWT access tokens with grants (HS256, jwt-kit).
+        .target(name: "Auth", dependencies: [.product(name: "JWTKit", package: "jwt-kit")], swiftSettings: strictSwift),
         .target(
             name: "API",
             dependencies: [
@@ -135,6 +139,8 @@ let package = Package(
         .testTarget(name: "SFUTests", dependencies: ["SFU", "WebRTC", "RTP", "SDP", "ICE", "DTLS"],
                     swiftSettings: strictSwift),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strictSwift),
+        .testTarget(name: "AuthTests", dependencies: ["Auth", .product(name: "JWTKit", package: "jwt-kit")],
+                    swiftSettings: strictSwift),
         .testTarget(
             name: "APITests",
             dependencies: [
