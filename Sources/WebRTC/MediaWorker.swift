@@ -46,6 +46,8 @@ public final class MediaWorker: @unchecked Sendable {
     private var tcpConnections: [ObjectIdentifier: any Channel] = [:]
     private var nextTransportID: UInt64 = 1
     private var unflushedUDP = false
+    /// A flush is already scheduled for writes made outside a read batch.
+    private var flushScheduled = false
     private var unflushedClientSockets: Set<Int> = []
     private var unflushedTCP: [ObjectIdentifier: any Channel] = [:]
     private var tickTask: RepeatedTask?
@@ -286,9 +288,15 @@ public final class MediaWorker: @unchecked Sendable {
         udpChannel.allocator.buffer(capacity: capacity)
     }
 
-    /// Queues a packet; it is flushed with the rest of the batch.
+    /// Queues a packet. Writes made while a read batch is handled go out together when it ends;
+    /// writes from anywhere else (timers, control operations) get one flush scheduled on the
+    /// loop, so everything queued in this turn of the loop still leaves as one batch.
     func send(_ buffer: ByteBuffer, via path: TransportPath) {
         _counters.datagramsSent &+= 1
+        if !flushScheduled {
+            flushScheduled = true
+            eventLoop.execute { self.flushScheduled = false; self.flushIfNeeded() }
+        }
         switch path {
         case .udp(let remote, let socket):
             switch socket {
