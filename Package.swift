@@ -88,7 +88,7 @@ let package = Package(
         .target(
             name: "API",
             dependencies: [
-                "Store", "SFU",
+                "Store", "SFU", "Auth",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -103,6 +103,7 @@ let package = Package(
                 "SFU",
                 "WebRTC",
                 "DTLS",
+                "Auth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -144,7 +145,7 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
-                "API", "Store",
+                "API", "Store", "Auth",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSwift

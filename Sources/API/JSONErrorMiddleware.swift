@@ -1,3 +1,4 @@
+import Auth
 import Hummingbird
 
 /// Turns every error that reaches the edge of the server into the API's JSON error shape, so a
@@ -9,6 +10,8 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             throw error
+        } catch let error as AuthError {
+            throw APIError(authError: error)
         } catch let error as HTTPError {
             throw APIError(status: error.status, code: Self.code(for: error.status),
                            message: error.body ?? error.status.reasonPhrase)

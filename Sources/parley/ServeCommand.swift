@@ -1,4 +1,5 @@
 import API
+import Auth
 import ArgumentParser
 import Foundation
 import Hummingbird
@@ -43,6 +44,12 @@ struct ServeCommand: AsyncParsableCommand {
             help: "Comma-separated addresses to announce as ICE candidates (env PARLEY_ANNOUNCED_ADDRESSES; default: every IPv4 interface address).")
     var announcedAddresses: String?
 
+    @Option(name: .customLong("api-key"), help: "API key id that signs access tokens (env PARLEY_API_KEY; default: generated on first start).")
+    var apiKey: String?
+
+    @Option(name: .customLong("api-secret"), help: "The API key's secret (env PARLEY_API_SECRET).")
+    var apiSecret: String?
+
     func run() async throws {
         let settings = try ServeSettings(
             flags: .init(httpHost: httpHost, httpPort: httpPort, dataDirectory: dataDirectory, logLevel: logLevel,
@@ -79,6 +86,23 @@ struct ServeCommand: AsyncParsableCommand {
             throw ServeError.unusableDataDirectory(path: settings.dataDirectory, reason: "recovery failed: \(error)")
         }
 
+        let environment = ProcessInfo.processInfo.environment
+        let (apiKeyPair, generatedKey) = try APIKeyFile.load(
+            configuredKeyID: apiKey ?? environment["PARLEY_API_KEY"],
+            configuredSecret: apiSecret ?? environment["PARLEY_API_SECRET"], in: dataDirectory)
+        if generatedKey {
+            // Shown once; it stays in the data directory for later starts.
+            let notice = "Generated an API key (kept in \(dataDirectory.path)/\(APIKeyFile.fileName)):\n"
+                + "  key:    \(apiKeyPair.keyID)\n  secret: \(apiKeyPair.secret)\n"
+            FileHandle.standardOutput.write(Data(notice.utf8))
+        }
+        let authentication: APIAuthentication
+        do {
+            authentication = APIAuthentication(keys: try APIKeyStore([apiKeyPair]), issuingKey: apiKeyPair)
+        } catch {
+            throw ServeError.invalidSetting("API key: \(error)")
+        }
+
         let certificate = try DTLSCertificateFile.loadOrCreate(in: dataDirectory)
         let media: MediaServer
         do {
@@ -100,6 +124,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: ServerConfiguration(host: host, port: settings.httpPort),
             store: store,
             echo: EchoService(media: media),
+            authentication: authentication,
             logger: logger,
             onServerRunning: { port in
                 // 0.0.0.0 is where we listen, not an address a browser can open.

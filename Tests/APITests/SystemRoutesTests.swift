@@ -1,4 +1,5 @@
 import API
+import Auth
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -13,8 +14,9 @@ func withApplication(_ body: @Sendable (any TestClientProtocol) async throws -> 
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: folder) }
     let store = try RoomStore(path: folder + "/parley.sqlite")
+    let authentication = APIAuthentication(keys: try APIKeyStore([TestKeys.server]), issuingKey: TestKeys.server)
     let application = buildApplication(configuration: ServerConfiguration(host: "127.0.0.1", port: 0),
-                                       store: store, logger: Logger(label: "test"))
+                                       store: store, authentication: authentication, logger: Logger(label: "test"))
     try await application.test(.router, body)
 }
 
