@@ -15,13 +15,7 @@ struct EchoRoutes: Sendable {
                 throw APIError(status: .unsupportedMediaType, code: "unsupported_media_type",
                                message: "send the SDP offer with Content-Type: application/sdp")
             }
-            let body: ByteBuffer
-            do {
-                body = try await request.body.collect(upTo: Self.maximumOfferSize)
-            } catch {
-                throw APIError(status: .contentTooLarge, code: "payload_too_large",
-                               message: "an SDP offer must be at most \(Self.maximumOfferSize) bytes")
-            }
+            let body = try await request.collectBody(upTo: Self.maximumOfferSize)
             let answer: String
             do throws(EchoError) {
                 answer = try await echo.answer(offer: String(buffer: body))
