@@ -11,3 +11,4 @@ struct MediaServerService: Service {
         await server.shutdown()
     }
 }
+

@@ -137,7 +137,8 @@ struct ServeCommand: AsyncParsableCommand {
             }
         )
         let serviceGroup = ServiceGroup(
-            services: [MediaServerService(server: media), application],
+            services: [MediaServerService(server: media), application,
+                       EmptyRoomCloserService(closer: EmptyRoomCloser(store: store, logger: logger))],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )
