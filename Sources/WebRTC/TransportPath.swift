@@ -3,7 +3,7 @@ public import NIOCore
 
 /// Where a transport's packets go: a UDP peer address, or an ICE-TCP connection (RFC 6544)
 /// carrying RFC 4571-framed packets.
-public enum TransportPath: @unchecked Sendable {
+public enum TransportPath: Sendable {
     /// A UDP peer, reached from the worker's socket `socket` (see `MediaWorker.SocketIndex`).
     case udp(SocketAddress, socket: Int = MediaWorker.SocketIndex.ipv4)
     case tcp(any Channel)

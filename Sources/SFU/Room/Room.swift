@@ -47,6 +47,11 @@ public actor Room {
         (events, eventContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1024))
     }
 
+    deinit {
+        // A room dropped without `close()` must not leave its timer running on the loop.
+        tickTask?.cancel()
+    }
+
     // MARK: Participants
 
     /// What a joining participant's SDP needs from its server transport.
