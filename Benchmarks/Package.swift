@@ -5,11 +5,10 @@
 import PackageDescription
 
 /// A benchmark executable for one area of the root package.
-func benchmarkTarget(_ name: String, product: String) -> Target {
+func benchmarkTarget(_ name: String, products: String...) -> Target {
     .executableTarget(
         name: name,
-        dependencies: [
-            .product(name: product, package: "parley"),
+        dependencies: products.map { .product(name: $0, package: "parley") } + [
             .product(name: "Benchmark", package: "package-benchmark"),
         ],
         path: name,
@@ -26,10 +25,11 @@ let package = Package(
                  traits: ["MallocInterposer"]),
     ],
     targets: [
-        benchmarkTarget("SRTPBenchmarks", product: "SRTP"),
-        benchmarkTarget("RTPBenchmarks", product: "RTP"),
-        benchmarkTarget("ICEBenchmarks", product: "ICE"),
-        benchmarkTarget("DTLSBenchmarks", product: "DTLS"),
+        benchmarkTarget("SRTPBenchmarks", products: "SRTP"),
+        benchmarkTarget("RTPBenchmarks", products: "RTP"),
+        benchmarkTarget("ICEBenchmarks", products: "ICE"),
+        benchmarkTarget("DTLSBenchmarks", products: "DTLS"),
+        benchmarkTarget("RouterBenchmarks", products: "SFU", "RTP", "SRTP"),
     ],
     swiftLanguageModes: [.v6]
 )
