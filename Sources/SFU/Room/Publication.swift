@@ -15,7 +15,9 @@ final class Publication {
         self.id = id
         self.owner = owner
         self.description = description
-        self.layers = description.layers.map { PublicationLayer(ssrc: $0.ssrc, clockRate: Int(description.codec.clockRate)) }
+        self.layers = description.layers.map {
+            PublicationLayer(ssrc: $0.ssrc, rid: $0.rid, clockRate: Int(description.codec.clockRate))
+        }
     }
 
     var isSimulcastVideo: Bool { description.kind == .video }
@@ -25,13 +27,24 @@ final class Publication {
 /// for receiver reports, losses to NACK upstream, and recent packets to answer subscribers'
 /// NACKs from (one copy per received packet, shared by every subscription).
 final class PublicationLayer {
-    let ssrc: UInt32
+    /// Known from the SDP, or learned from the first packet that names this layer's rid.
+    private(set) var ssrc: UInt32?
+    let rid: String?
+    let clockRate: Int
     var receiveStatistics: ReceiveStatistics
     var nackGenerator = NACKGenerator()
     var cache = RetransmissionBuffer(capacity: 512)
 
-    init(ssrc: UInt32, clockRate: Int) {
+    init(ssrc: UInt32?, rid: String?, clockRate: Int) {
         self.ssrc = ssrc
-        self.receiveStatistics = ReceiveStatistics(ssrc: ssrc, clockRate: clockRate)
+        self.rid = rid
+        self.clockRate = clockRate
+        self.receiveStatistics = ReceiveStatistics(ssrc: ssrc ?? 0, clockRate: clockRate)
+    }
+
+    /// Takes the SSRC the publisher turned out to use for this layer.
+    func bind(ssrc: UInt32) {
+        self.ssrc = ssrc
+        receiveStatistics = ReceiveStatistics(ssrc: ssrc, clockRate: clockRate)
     }
 }

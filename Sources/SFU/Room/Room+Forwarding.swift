@@ -6,7 +6,8 @@ extension Room {
     func receiveRTP(from id: ParticipantID, packet: UnsafeMutableRawBufferPointer) {
         guard let participant = participants[id],
               let header = try? RTPHeader.parse(UnsafeRawBufferPointer(packet)) else { return }
-        guard let (publication, layerIndex) = participant.layersBySSRC[header.ssrc] else {
+        guard let (publication, layerIndex) = participant.layersBySSRC[header.ssrc]
+                ?? learnLayer(of: participant, from: header, in: UnsafeRawBufferPointer(packet)) else {
             packetsFromUnknownSSRC += 1
             return
         }
@@ -95,12 +96,35 @@ extension Room {
         }
     }
 
+    /// A packet from an SSRC not seen yet: if its `mid` and `rid` header extensions name a layer
+    /// published without an SSRC, that layer has this SSRC from now on (RFC 8852 §3).
+    func learnLayer(of participant: RoomParticipant, from header: RTPHeader,
+                    in bytes: UnsafeRawBufferPointer) -> (publication: Publication, layer: Int)? {
+        for trackID in participant.publications {
+            guard let publication = publications[trackID], let ridID = publication.description.ridExtensionID,
+                  let range = (try? header.extensionValueRange(id: ridID, in: bytes)) ?? nil else { continue }
+            if let mid = publication.description.mid, let midID = publication.description.midExtensionID {
+                guard let midRange = (try? header.extensionValueRange(id: midID, in: bytes)) ?? nil,
+                      MidExtension.value(UnsafeRawBufferPointer(rebasing: bytes[midRange]), equals: mid) else { continue }
+            }
+            let rid = UnsafeRawBufferPointer(rebasing: bytes[range])
+            guard let index = publication.layers.firstIndex(where: { layer in
+                layer.ssrc == nil && layer.rid.map { RTPStreamIDExtension.value(rid, equals: $0) } == true
+            }) else { continue }
+            publication.layers[index].bind(ssrc: header.ssrc)
+            participant.layersBySSRC[header.ssrc] = (publication, index)
+            return (publication, index)
+        }
+        return nil
+    }
+
     /// Asks the publisher for a key frame on `layer`, at most once per 500 ms per layer.
     func requestKeyFrame(_ publication: Publication, layer: Int, now: Int64) {
         guard publication.layers.indices.contains(layer),
               publication.keyFrameThrottle.shouldRequest(layer: layer, nowMicroseconds: now),
               let owner = participants[publication.owner] else { return }
-        let sources = RTCPFeedbackSources(senderSSRC: rtcpSenderSSRC, mediaSSRC: publication.layers[layer].ssrc)
+        guard let mediaSSRC = publication.layers[layer].ssrc else { return }
+        let sources = RTCPFeedbackSources(senderSSRC: rtcpSenderSSRC, mediaSSRC: mediaSSRC)
         guard let pli = try? RTCPPictureLossIndication.build(sources: sources) else { return }
         if pli.withUnsafeBytes({ owner.transport.sendRTCP($0) }) { keyFrameRequests += 1 }
     }

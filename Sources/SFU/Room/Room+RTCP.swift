@@ -84,11 +84,12 @@ extension Room {
         for trackID in participant.publications {
             guard let publication = publications[trackID] else { continue }
             for layer in publication.layers {
+                guard let mediaSSRC = layer.ssrc else { continue }
                 nackScratch.removeAll(keepingCapacity: true)
                 layer.nackGenerator.poll(nowMicroseconds: now, roundTripTimeMicroseconds: 50_000, into: &nackScratch)
                 guard !nackScratch.isEmpty,
                       let nack = try? RTCPGenericNACK.build(
-                        sources: RTCPFeedbackSources(senderSSRC: rtcpSenderSSRC, mediaSSRC: layer.ssrc),
+                        sources: RTCPFeedbackSources(senderSSRC: rtcpSenderSSRC, mediaSSRC: mediaSSRC),
                         lostSequenceNumbers: nackScratch) else { continue }
                 _ = nack.withUnsafeBytes { participant.transport.sendRTCP($0) }
             }

@@ -112,15 +112,21 @@ public actor Room {
         guard !description.layers.isEmpty, description.layers.count <= 3 else {
             throw .invalidTrack("a track has 1 to 3 layers, not \(description.layers.count)")
         }
-        let ssrcs = description.layers.map(\.ssrc)
+        let ssrcs = description.layers.compactMap(\.ssrc)
         guard Set(ssrcs).count == ssrcs.count, ssrcs.allSatisfy({ participant.layersBySSRC[$0] == nil }) else {
             throw .invalidTrack("SSRCs must be unique on the publisher's transport")
+        }
+        let learned = description.layers.filter { $0.ssrc == nil }
+        guard learned.isEmpty || (description.ridExtensionID != nil
+                                  && learned.allSatisfy { $0.rid?.isEmpty == false }
+                                  && Set(learned.compactMap(\.rid)).count == learned.count) else {
+            throw .invalidTrack("a layer without an SSRC needs a unique rid and the rid extension id")
         }
         let publication = Publication(id: trackID, owner: id, description: description)
         publications[trackID] = publication
         participant.publications.append(trackID)
         for (index, layer) in description.layers.enumerated() {
-            participant.layersBySSRC[layer.ssrc] = (publication, index)
+            if let ssrc = layer.ssrc { participant.layersBySSRC[ssrc] = (publication, index) }
         }
         if description.transportWideSequenceExtensionID != nil, participant.transportWideFeedback == nil {
             participant.transportWideFeedback = TransportWideFeedbackRecorder(senderSSRC: rtcpSenderSSRC)
@@ -142,7 +148,9 @@ public actor Room {
         guard let publication = publications.removeValue(forKey: trackID) else { return }
         if let owner = participants[publication.owner] {
             owner.publications.removeAll { $0 == trackID }
-            for layer in publication.layers { owner.layersBySSRC[layer.ssrc] = nil }
+            for layer in publication.layers {
+                if let ssrc = layer.ssrc { owner.layersBySSRC[ssrc] = nil }
+            }
         }
         for subscription in publication.subscriptions.values {
             participants[subscription.subscriber]?.subscriptionsBySSRC[subscription.ssrc] = nil

@@ -27,12 +27,15 @@ public struct TrackCodec: Sendable, Equatable {
     var isVP8: Bool { name.lowercased() == "vp8" }
 }
 
-/// One encoding of a publication: a simulcast layer (lowest first), or the only one.
+/// One encoding of a publication: a simulcast layer (lowest first), or the only one. Browsers
+/// sending simulcast by `rid` do not put SSRCs in their SDP: give the rid and no SSRC, and the
+/// room learns the SSRC from the `mid`/`rid` header extensions of the first packets
+/// (RFC 8852 §3, RFC 8853 §5.1).
 public struct TrackLayer: Sendable, Equatable {
     public var rid: String?
-    public var ssrc: UInt32
+    public var ssrc: UInt32?
 
-    public init(rid: String? = nil, ssrc: UInt32) {
+    public init(rid: String? = nil, ssrc: UInt32? = nil) {
         self.rid = rid
         self.ssrc = ssrc
     }
@@ -48,9 +51,18 @@ public struct TrackDescription: Sendable, Equatable {
     /// Header extension ids on the publisher's transport, where negotiated.
     public var audioLevelExtensionID: UInt8?
     public var transportWideSequenceExtensionID: UInt8?
+    /// The publisher's media section, and the extension ids that name it and its layers in
+    /// packets; needed for layers without an SSRC.
+    public var mid: String?
+    public var midExtensionID: UInt8?
+    public var ridExtensionID: UInt8?
 
     public init(kind: TrackKind, source: TrackSource, codec: TrackCodec, layers: [TrackLayer],
-                audioLevelExtensionID: UInt8? = nil, transportWideSequenceExtensionID: UInt8? = nil) {
+                audioLevelExtensionID: UInt8? = nil, transportWideSequenceExtensionID: UInt8? = nil,
+                mid: String? = nil, midExtensionID: UInt8? = nil, ridExtensionID: UInt8? = nil) {
+        self.mid = mid
+        self.midExtensionID = midExtensionID
+        self.ridExtensionID = ridExtensionID
         self.kind = kind
         self.source = source
         self.codec = codec

@@ -130,6 +130,9 @@ struct SyntheticVP8Simulcast {
     var frame = 0
     var keyFrameDue = [true, true, true]
     var handledPLIs = 0
+    /// Tag packets with mid "1" (extension id 9) and the layer's rid (id 10), as a browser
+    /// sending simulcast by rid does (RFC 8285 one-byte form).
+    var tagsRID = false
 
     /// The next frame's packet for each layer.
     mutating func nextFrame() -> [[UInt8]] {
@@ -142,10 +145,13 @@ struct SyntheticVP8Simulcast {
             pictureIDs[layer] = (pictureIDs[layer] + 1) & 0x7FFF
             let tid: UInt8 = isKey ? 0 : temporalID
             if tid == 0 { tl0[layer] &+= 1 }
-            var packet: [UInt8] = [0x80, 0x80 | 96]
+            var packet: [UInt8] = [tagsRID ? 0x90 : 0x80, 0x80 | 96]
             packet += [UInt8(sequenceNumbers[layer] >> 8), UInt8(sequenceNumbers[layer] & 0xFF)]
             packet += withUnsafeBytes(of: (UInt32(frame) * 3000).bigEndian, Array.init)
             packet += withUnsafeBytes(of: Self.ssrcs[layer].bigEndian, Array.init)
+            if tagsRID {
+                packet += [0xBE, 0xDE, 0x00, 0x01, 0x90, UInt8(ascii: "1"), 0xA0, Self.rids[layer].utf8.first ?? 0]
+            }
             // RFC 7741 §4.2: X, S, PID 0 | I L T | M + 15-bit picture id | TL0PICIDX | TID Y KEYIDX
             packet += [0x90, 0xE0, 0x80 | UInt8(pictureIDs[layer] >> 8), UInt8(pictureIDs[layer] & 0xFF),
                        tl0[layer], tid << 6 | 0x20]
@@ -161,6 +167,13 @@ struct SyntheticVP8Simulcast {
         }
         handledPLIs = plis.count
     }
+
+    static let rids = ["q", "h", "f"]
+
+    /// The same track announced as a browser's SDP does: rids, no SSRCs.
+    static let ridOnlyDescription = TrackDescription(
+        kind: .video, source: .camera, codec: TrackCodec(name: "VP8", payloadType: 96, clockRate: 90_000),
+        layers: rids.map { TrackLayer(rid: $0) }, mid: "1", midExtensionID: 9, ridExtensionID: 10)
 
     static let description = TrackDescription(
         kind: .video, source: .camera, codec: TrackCodec(name: "VP8", payloadType: 96, clockRate: 90_000),

@@ -16,6 +16,36 @@ func eventually(timeout: Duration = .seconds(10), _ condition: () async throws -
 }
 
 @Suite struct RoomForwardingTests {
+    @Test func layersAnnouncedByRIDLearnTheirSSRCsFromTheFirstPackets() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        let loops = Array(group.makeIterator())
+        let serverWorker = try await MediaWorker.bind(index: 0, host: "127.0.0.1", port: 0, on: loops[0])
+        let clientWorker = try await MediaWorker.bind(index: 1, host: "127.0.0.1", port: 0, on: loops[1])
+        let room = Room(name: "rid", worker: serverWorker, dtlsContext: try DTLSContext(certificate: .generateSelfSigned()))
+        let clientContext = try DTLSContext(certificate: .generateSelfSigned())
+        let publisher = try await RoomClient.join(room, as: "alice", clientWorker: clientWorker, context: clientContext)
+        let viewer = try await RoomClient.join(room, as: "bob", clientWorker: clientWorker, context: clientContext)
+        #expect(try await eventually { publisher.connected && viewer.connected })
+
+        try await room.publish("alice", trackID: "cam", description: SyntheticVP8Simulcast.ridOnlyDescription)
+        let info = try await room.subscribe("bob", to: "cam", preferences: SubscriptionPreferences(maxSpatialLayer: 1))
+        var source = SyntheticVP8Simulcast()
+        source.tagsRID = true
+        for _ in 0..<30 {
+            source.handle(plis: publisher.pliSSRCs)
+            for packet in source.nextFrame() { try await publisher.send(rtp: packet) }
+            try await Task.sleep(for: .milliseconds(33))
+        }
+        #expect(try await eventually { viewer.received.count >= 10 })
+        #expect(viewer.received.allSatisfy { $0.ssrc == info.ssrc && $0.layer == 1 }, "the 'h' layer, by its rid")
+        #expect(await room.currentLayer(of: "bob", trackID: "cam") == 1)
+        #expect(await room.packetsFromUnknownSSRC == 0, "every layer's SSRC was learned")
+        await room.close()
+        await serverWorker.close()
+        await clientWorker.close()
+        try await group.shutdownGracefully()
+    }
+
     @Test func simulcastIsForwardedPerSubscriberLayerAndSwitchesOnAKeyFrameAndNACKsAreAnswered() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         let loops = Array(group.makeIterator())
