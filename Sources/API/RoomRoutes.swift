@@ -128,14 +128,15 @@ struct RoomResponse: ResponseCodable, Equatable {
     var maxParticipants: Int
     var emptyTimeoutSeconds: Int
     var metadata: String
-    var createdAt: Date
+    /// RFC 3339 / ISO 8601, UTC.
+    var createdAt: String
 
     init(_ record: RoomRecord) {
         name = record.name
         maxParticipants = record.maxParticipants
         emptyTimeoutSeconds = record.emptyTimeoutSeconds
         metadata = record.metadata
-        createdAt = record.createdAt
+        createdAt = record.createdAt.formatted(.iso8601)
     }
 }
 

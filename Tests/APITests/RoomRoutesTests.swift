@@ -78,6 +78,8 @@ func errorCode(_ response: TestResponse) throws -> String {
                 #expect(body?["name"] as? String == "standup")
                 #expect(body?["maxParticipants"] as? Int == 8)
                 #expect(body?["emptyTimeoutSeconds"] as? Int == 300)
+                let createdAt = try #require(body?["createdAt"] as? String)
+                #expect(createdAt.hasSuffix("Z") && createdAt.contains("T"), "ISO 8601 in UTC: \(createdAt)")
             }
             try await client.call("/v1/rooms", .post, token: admin, json: #"{"name":"standup"}"#) { response in
                 #expect(response.status == .conflict)
