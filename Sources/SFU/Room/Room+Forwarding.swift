@@ -130,8 +130,9 @@ extension Room {
     }
 
     /// Resends what went out under `outputSequenceNumber`, from the publication's cache, with
-    /// the header (and VP8 descriptor) it was sent with. Plain retransmission (RFC 4585 §3.2):
-    /// the subscriber's SRTP session accepts a repeated index.
+    /// the header (and VP8 descriptor) it was sent with: wrapped as RTX on the subscription's RTX
+    /// SSRC when negotiated (RFC 4588 §4), else as it was (RFC 4585 §3.2; the subscriber's SRTP
+    /// session accepts the repeated index).
     func retransmit(_ subscription: Subscription, outputSequenceNumber: UInt16, to subscriber: RoomParticipant,
                     now: Int64) {
         guard let record = subscription.sent.entry(outputSequenceNumber: outputSequenceNumber) else { return }
@@ -159,7 +160,12 @@ extension Room {
                 _ = try? VP8Descriptor.rewrite(in: payload, pictureID: record.pictureID,
                                            tl0PictureIndex: record.tl0PictureIndex)
             }
-            return subscriber.transport.sendRTP(UnsafeRawBufferPointer(packet))
+            guard subscription.rtx != nil else { return subscriber.transport.sendRTP(UnsafeRawBufferPointer(packet)) }
+            // RTX adds two bytes (the original sequence number): build it after the packet.
+            let rtxArea = UnsafeMutableRawBufferPointer(rebasing: target[length...])
+            guard let rtxLength = try? subscription.rtx?.packetize(original: UnsafeRawBufferPointer(packet), into: rtxArea)
+            else { return false }
+            return subscriber.transport.sendRTP(UnsafeRawBufferPointer(rebasing: rtxArea[0..<rtxLength]))
         }
         if sent {
             subscription.retransmittedPackets += 1

@@ -20,8 +20,8 @@ public actor Room {
     var tickTask: RepeatedTask?
     var tickCount = 0
     let clock = ContinuousClock.now
-    /// Reused for building RTCP and retransmissions (the data path does not allocate).
-    var scratch = [UInt8](repeating: 0, count: 1500)
+    /// Reused for retransmissions: the cached packet, then its RTX form after it.
+    var scratch = [UInt8](repeating: 0, count: 2 * 1500 + 16)
     var nackScratch: [UInt16] = []
     /// The SSRC the room puts in RTCP it originates (RFC 3550 §8: chosen at random).
     let rtcpSenderSSRC = UInt32.random(in: 1...UInt32.max)
@@ -171,12 +171,19 @@ public actor Room {
                                         preferences: preferences)
         publication.subscriptions[subscriberID] = subscription
         subscriber.subscriptionsBySSRC[ssrc] = subscription
+        var rtxSSRC: UInt32?
+        if let rtxPayloadType = preferences.rtxPayloadType {
+            var candidate: UInt32
+            repeat { candidate = UInt32.random(in: 1...UInt32.max) } while subscriber.subscriptionsBySSRC[candidate] != nil
+            subscription.enableRTX(ssrc: candidate, payloadType: rtxPayloadType)
+            rtxSSRC = candidate
+        }
         // A new subscriber needs a key frame to start decoding.
         if publication.description.kind == .video, let layer = Subscription.targetLayer(preferences, publication) {
             requestKeyFrame(publication, layer: layer, now: nowMicroseconds())
             worker.flushPendingWrites()
         }
-        return SubscriptionInfo(trackID: trackID, ssrc: ssrc, payloadType: subscription.payloadType)
+        return SubscriptionInfo(trackID: trackID, ssrc: ssrc, payloadType: subscription.payloadType, rtxSSRC: rtxSSRC)
     }
 
     public func unsubscribe(_ subscriberID: ParticipantID, from trackID: TrackID) throws(RoomError) {

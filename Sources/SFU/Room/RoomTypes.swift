@@ -78,10 +78,14 @@ public struct SubscriptionPreferences: Sendable, Equatable {
     public var maxSpatialLayer: Int?
     /// Paused subscriptions receive nothing (a hidden video tile).
     public var paused: Bool
+    /// The RTX payload type the subscriber negotiated for this codec (RFC 4588); nil: NACKed
+    /// packets are resent as they were.
+    public var rtxPayloadType: UInt8?
 
-    public init(maxSpatialLayer: Int? = nil, paused: Bool = false) {
+    public init(maxSpatialLayer: Int? = nil, paused: Bool = false, rtxPayloadType: UInt8? = nil) {
         self.maxSpatialLayer = maxSpatialLayer
         self.paused = paused
+        self.rtxPayloadType = rtxPayloadType
     }
 }
 
@@ -91,6 +95,8 @@ public struct SubscriptionInfo: Sendable, Equatable {
     public let trackID: TrackID
     public let ssrc: UInt32
     public let payloadType: UInt8
+    /// The SSRC retransmissions come with, when the subscriber uses RTX (`a=ssrc-group:FID`).
+    public let rtxSSRC: UInt32?
 }
 
 /// Events a room raises for signaling.

@@ -15,6 +15,8 @@ final class Subscription {
     var senderReports: SenderReportGenerator
     var sent = SentPacketLog()
     var retransmittedPackets = 0
+    /// Wraps retransmissions as RTX when the subscriber negotiated it.
+    var rtx: RTXPacketizer?
 
     init(subscriber: ParticipantID, publication: Publication, ssrc: UInt32, preferences: SubscriptionPreferences) {
         self.subscriber = subscriber
@@ -26,6 +28,12 @@ final class Subscription {
         self.rewriter = ForwardingRewriter(ssrc: ssrc, clockRate: clockRate)
         self.selector = SimulcastLayerSelector(targetSpatialLayer: Self.targetLayer(preferences, publication))
         self.senderReports = SenderReportGenerator(ssrc: ssrc, clockRate: Int(clockRate))
+    }
+
+    /// Starts RTX on its own SSRC and sequence space (RFC 4588 §4).
+    func enableRTX(ssrc rtxSSRC: UInt32, payloadType: UInt8) {
+        rtx = RTXPacketizer(ssrc: rtxSSRC, payloadType: payloadType,
+                            initialSequenceNumber: UInt16.random(in: .min ... .max))
     }
 
     static func targetLayer(_ preferences: SubscriptionPreferences, _ publication: Publication) -> Int? {

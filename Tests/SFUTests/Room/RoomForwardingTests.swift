@@ -16,6 +16,50 @@ func eventually(timeout: Duration = .seconds(10), _ condition: () async throws -
 }
 
 @Suite struct RoomForwardingTests {
+    @Test func nackedPacketIsResentAsRTXWhenTheSubscriberNegotiatedIt() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        let loops = Array(group.makeIterator())
+        let serverWorker = try await MediaWorker.bind(index: 0, host: "127.0.0.1", port: 0, on: loops[0])
+        let clientWorker = try await MediaWorker.bind(index: 1, host: "127.0.0.1", port: 0, on: loops[1])
+        let room = Room(name: "rtx", worker: serverWorker, dtlsContext: try DTLSContext(certificate: .generateSelfSigned()))
+        let clientContext = try DTLSContext(certificate: .generateSelfSigned())
+        let publisher = try await RoomClient.join(room, as: "alice", clientWorker: clientWorker, context: clientContext)
+        let viewer = try await RoomClient.join(room, as: "bob", clientWorker: clientWorker, context: clientContext)
+        #expect(try await eventually { publisher.connected && viewer.connected })
+        try await room.publish("alice", trackID: "cam", description: SyntheticVP8Simulcast.description)
+        let info = try await room.subscribe("bob", to: "cam",
+                                            preferences: SubscriptionPreferences(maxSpatialLayer: 0, rtxPayloadType: 97))
+        let rtxSSRC = try #require(info.rtxSSRC)
+        #expect(rtxSSRC != info.ssrc)
+
+        var source = SyntheticVP8Simulcast()
+        func sendFrames(_ count: Int) async throws {
+            for _ in 0..<count {
+                source.handle(plis: publisher.pliSSRCs)
+                for packet in source.nextFrame() { try await publisher.send(rtp: packet) }
+                try await Task.sleep(for: .milliseconds(33))
+            }
+        }
+        try await sendFrames(10)
+        #expect(try await eventually { viewer.received.count >= 5 })
+        try await viewer.dropNextIncomingRTP()
+        try await sendFrames(3)
+        let lost = try #require(viewer.droppedSequenceNumber)
+        let nack = try RTCPGenericNACK.build(sources: RTCPFeedbackSources(senderSSRC: 1, mediaSSRC: info.ssrc),
+                                             lostSequenceNumbers: [lost])
+        try await viewer.send(rtcp: nack)
+        #expect(try await eventually { viewer.received.contains { $0.ssrc == rtxSSRC } })
+        let rtx = try #require(viewer.received.first { $0.ssrc == rtxSSRC })
+        // RFC 4588 §4: the payload starts with the original sequence number.
+        #expect(UInt16(rtx.payload[0]) << 8 | UInt16(rtx.payload[1]) == lost)
+        let neighbour = try #require(viewer.received.first { $0.sequenceNumber == lost &+ 1 && $0.ssrc == info.ssrc })
+        #expect(Int32(bitPattern: neighbour.timestamp &- rtx.timestamp) > 0, "the original timestamp is kept")
+        await room.close()
+        await serverWorker.close()
+        await clientWorker.close()
+        try await group.shutdownGracefully()
+    }
+
     @Test func layersAnnouncedByRIDLearnTheirSSRCsFromTheFirstPackets() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         let loops = Array(group.makeIterator())
