@@ -6,6 +6,11 @@ extension Room {
     func receiveRTP(from id: ParticipantID, packet: UnsafeMutableRawBufferPointer) {
         guard let participant = participants[id],
               let header = try? RTPHeader.parse(UnsafeRawBufferPointer(packet)) else { return }
+        if let (publication, layer) = participant.rtxLayersBySSRC[header.ssrc] {
+            receiveRetransmission(from: participant, packet: packet, header: header, publication: publication,
+                                  layer: layer)
+            return
+        }
         guard let (publication, layerIndex) = participant.layersBySSRC[header.ssrc]
                 ?? learnLayer(of: participant, from: header, in: UnsafeRawBufferPointer(packet)) else {
             packetsFromUnknownSSRC += 1
@@ -93,6 +98,32 @@ extension Room {
                                            tl0PictureIndex: picture?.tl0PictureIndex))
             subscription.senderReports.recordSent(payloadBytes: header.payloadRange.count,
                                                   rtpTimestamp: output.timestamp, sendMicroseconds: now)
+        }
+    }
+
+    /// A publisher's RTX packet (RFC 4588 §4): rebuilt as the packet it repairs (media SSRC and
+    /// payload type, the original sequence number, the payload after the OSN) and forwarded as
+    /// if it had arrived late.
+    func receiveRetransmission(from participant: RoomParticipant, packet: UnsafeMutableRawBufferPointer,
+                               header: RTPHeader, publication: Publication, layer: Int) {
+        guard let mediaSSRC = publication.layers[layer].ssrc,
+              let rtx = try? RTXPacketizer.originalPayload(of: header, in: UnsafeRawBufferPointer(packet)) else { return }
+        let payloadLength = rtx.originalPayloadRange.count
+        let length = header.headerLength + payloadLength
+        let participantID = participant.id
+        rtxScratch.withUnsafeMutableBytes { target in
+            guard length <= target.count, let base = target.baseAddress, let source = packet.baseAddress else { return }
+            base.copyMemory(from: source, byteCount: header.headerLength)
+            (base + header.headerLength).copyMemory(from: source + rtx.originalPayloadRange.lowerBound,
+                                                    byteCount: payloadLength)
+            let original = UnsafeMutableRawBufferPointer(rebasing: target[0..<length])
+            // The RTX packet's padding is not part of the original: clear the P bit.
+            original[0] &= ~0x20
+            guard (try? RTPHeader.rewrite(ssrc: mediaSSRC, sequenceNumber: rtx.originalSequenceNumber,
+                                          timestamp: header.timestamp, in: original)) != nil,
+                  (try? RTPHeader.setPayloadType(publication.description.codec.payloadType, in: original)) != nil
+            else { return }
+            receiveRTP(from: participantID, packet: original)
         }
     }
 

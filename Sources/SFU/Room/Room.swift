@@ -22,6 +22,8 @@ public actor Room {
     let clock = ContinuousClock.now
     /// Reused for retransmissions: the cached packet, then its RTX form after it.
     var scratch = [UInt8](repeating: 0, count: 2 * 1500 + 16)
+    /// Where a publisher's RTX packet is turned back into the packet it repairs.
+    var rtxScratch = [UInt8](repeating: 0, count: 1500)
     var nackScratch: [UInt16] = []
     /// The SSRC the room puts in RTCP it originates (RFC 3550 §8: chosen at random).
     let rtcpSenderSSRC = UInt32.random(in: 1...UInt32.max)
@@ -127,6 +129,7 @@ public actor Room {
         participant.publications.append(trackID)
         for (index, layer) in description.layers.enumerated() {
             if let ssrc = layer.ssrc { participant.layersBySSRC[ssrc] = (publication, index) }
+            if let rtxSSRC = layer.rtxSSRC { participant.rtxLayersBySSRC[rtxSSRC] = (publication, index) }
         }
         if description.transportWideSequenceExtensionID != nil, participant.transportWideFeedback == nil {
             participant.transportWideFeedback = TransportWideFeedbackRecorder(senderSSRC: rtcpSenderSSRC)
@@ -150,6 +153,9 @@ public actor Room {
             owner.publications.removeAll { $0 == trackID }
             for layer in publication.layers {
                 if let ssrc = layer.ssrc { owner.layersBySSRC[ssrc] = nil }
+            }
+            for layer in publication.description.layers {
+                if let rtxSSRC = layer.rtxSSRC { owner.rtxLayersBySSRC[rtxSSRC] = nil }
             }
         }
         for subscription in publication.subscriptions.values {

@@ -8,6 +8,8 @@ final class RoomParticipant {
     let listener: RoomTransportListener
     /// Incoming SSRC → (publication, layer index).
     var layersBySSRC: [UInt32: (publication: Publication, layer: Int)] = [:]
+    /// Incoming RTX SSRC → the layer it repairs.
+    var rtxLayersBySSRC: [UInt32: (publication: Publication, layer: Int)] = [:]
     /// Outgoing subscription SSRC → subscription (for the subscriber's RTCP feedback).
     var subscriptionsBySSRC: [UInt32: Subscription] = [:]
     var publications: [TrackID] = []

@@ -34,10 +34,13 @@ public struct TrackCodec: Sendable, Equatable {
 public struct TrackLayer: Sendable, Equatable {
     public var rid: String?
     public var ssrc: UInt32?
+    /// The SSRC the publisher retransmits this layer on (`a=ssrc-group:FID`), if it uses RTX.
+    public var rtxSSRC: UInt32?
 
-    public init(rid: String? = nil, ssrc: UInt32? = nil) {
+    public init(rid: String? = nil, ssrc: UInt32? = nil, rtxSSRC: UInt32? = nil) {
         self.rid = rid
         self.ssrc = ssrc
+        self.rtxSSRC = rtxSSRC
     }
 }
 

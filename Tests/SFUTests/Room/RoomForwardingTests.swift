@@ -16,6 +16,56 @@ func eventually(timeout: Duration = .seconds(10), _ condition: () async throws -
 }
 
 @Suite struct RoomForwardingTests {
+    @Test func publishersRTXRepairsAnUpstreamLoss() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        let loops = Array(group.makeIterator())
+        let serverWorker = try await MediaWorker.bind(index: 0, host: "127.0.0.1", port: 0, on: loops[0])
+        let clientWorker = try await MediaWorker.bind(index: 1, host: "127.0.0.1", port: 0, on: loops[1])
+        let room = Room(name: "rtx-in", worker: serverWorker, dtlsContext: try DTLSContext(certificate: .generateSelfSigned()))
+        let clientContext = try DTLSContext(certificate: .generateSelfSigned())
+        let publisher = try await RoomClient.join(room, as: "alice", clientWorker: clientWorker, context: clientContext)
+        let viewer = try await RoomClient.join(room, as: "bob", clientWorker: clientWorker, context: clientContext)
+        #expect(try await eventually { publisher.connected && viewer.connected })
+        var description = SyntheticVP8Simulcast.description
+        description.layers[0].rtxSSRC = 0x1100
+        try await room.publish("alice", trackID: "cam", description: description)
+        _ = try await room.subscribe("bob", to: "cam", preferences: SubscriptionPreferences(maxSpatialLayer: 0))
+
+        var source = SyntheticVP8Simulcast()
+        func sendFrames(_ count: Int) async throws {
+            for _ in 0..<count {
+                source.handle(plis: publisher.pliSSRCs)
+                for packet in source.nextFrame() { try await publisher.send(rtp: packet) }
+                try await Task.sleep(for: .milliseconds(33))
+            }
+        }
+        try await sendFrames(10)
+        // Layer 0's next packet is lost on the way to the room.
+        let frames = source.nextFrame()
+        for packet in frames.dropFirst() { try await publisher.send(rtp: packet) }
+        let lost = source.sequenceNumbers[0]
+        try await sendFrames(3)
+        #expect(try await eventually { publisher.nacked[SyntheticVP8Simulcast.ssrcs[0]]?.contains(lost) == true })
+
+        // RFC 4588 §4: RTX SSRC and payload type, its own sequence number, then the OSN.
+        var rtx: [UInt8] = [0x80, 97, 0x00, 0x01]
+        rtx += Array(frames[0][4..<8])
+        rtx += withUnsafeBytes(of: UInt32(0x1100).bigEndian, Array.init)
+        rtx += [UInt8(lost >> 8), UInt8(lost & 0xFF)]
+        rtx += Array(frames[0][12...])
+        let before = viewer.received.count
+        try await publisher.send(rtp: rtx)
+        #expect(try await eventually { viewer.received.count > before })
+        let repaired = try #require(viewer.received.last)
+        #expect(Array(repaired.payload[5...]) == Array(frames[0][17...]), "the lost frame, from its RTX")
+        let sequenceNumbers = viewer.received.map(\.sequenceNumber).sorted()
+        #expect(zip(sequenceNumbers, sequenceNumbers.dropFirst()).allSatisfy { $1 == $0 &+ 1 }, "no gap remains")
+        await room.close()
+        await serverWorker.close()
+        await clientWorker.close()
+        try await group.shutdownGracefully()
+    }
+
     @Test func nackedPacketIsResentAsRTXWhenTheSubscriberNegotiatedIt() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         let loops = Array(group.makeIterator())
