@@ -159,9 +159,8 @@ public final class WebRTCTransport {
 
     /// Sends DTLS application data (SCTP packets).
     public func sendApplicationData(_ bytes: UnsafeRawBufferPointer) throws(DTLSError) {
-        guard case .connected = state, let dtls else { throw .openSSL(operation: "write", reason: "not connected") }
+        guard case .connected = state, let dtls else { throw .notConnected }
         try dtls.write(applicationData: bytes)
-        worker.flushIfNeeded()
     }
 
     private func send(_ packet: UnsafeRawBufferPointer, isRTCP: Bool) -> Bool {
