@@ -29,6 +29,12 @@ extension Room {
             speakerDetector.observe(publication.owner, audioLevel: level, at: .now)
         }
 
+        // What was the publisher's connection's alone is read above; now it becomes padding.
+        let connectionExtensions = extensions.connectionExtensionIDs
+        if !connectionExtensions.isEmpty {
+            header.blankExtensions(where: { connectionExtensions.contains($0) }, in: packet)
+        }
+
         // Upstream: statistics for receiver reports, losses to NACK, a copy for retransmissions.
         let layer = publication.layers[layerIndex]
         layer.receiveStatistics.received(sequenceNumber: header.sequenceNumber, rtpTimestamp: header.timestamp,

@@ -60,6 +60,13 @@ public struct TrackDescription: Sendable, Equatable {
     public var midExtensionID: UInt8?
     public var ridExtensionID: UInt8?
 
+    /// Extensions that only mean something on the publisher's connection: its mid, rid and
+    /// transport-wide sequence number. The room blanks them before forwarding, so a subscriber
+    /// never demultiplexes by the publisher's mid (subscribers are told the SSRCs instead).
+    var connectionExtensionIDs: [UInt8] {
+        [midExtensionID, ridExtensionID, transportWideSequenceExtensionID].compactMap { $0 }
+    }
+
     public init(kind: TrackKind, source: TrackSource, codec: TrackCodec, layers: [TrackLayer],
                 audioLevelExtensionID: UInt8? = nil, transportWideSequenceExtensionID: UInt8? = nil,
                 mid: String? = nil, midExtensionID: UInt8? = nil, ridExtensionID: UInt8? = nil) {

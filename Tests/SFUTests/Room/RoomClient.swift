@@ -13,6 +13,8 @@ final class RoomClient: WebRTCTransportDelegate, @unchecked Sendable {
         let sequenceNumber: UInt16
         let timestamp: UInt32
         let payload: [UInt8]
+        /// Ids of the header-extension elements the packet carried.
+        let extensionIDs: [UInt8]
     }
 
     fileprivate let lock = NIOLock()
@@ -37,8 +39,14 @@ final class RoomClient: WebRTCTransportDelegate, @unchecked Sendable {
 
     func transport(_ transport: WebRTCTransport, didReceiveRTP packet: UnsafeMutableRawBufferPointer) {
         guard let header = try? RTPHeader.parse(UnsafeRawBufferPointer(packet)) else { return }
+        var extensionIDs: [UInt8] = []
+        if var cursor = header.extensionElements {
+            while let element = (try? cursor.next(in: UnsafeRawBufferPointer(packet))) ?? nil {
+                extensionIDs.append(element.id)
+            }
+        }
         let entry = Received(ssrc: header.ssrc, sequenceNumber: header.sequenceNumber, timestamp: header.timestamp,
-                             payload: Array(packet[header.payloadRange]))
+                             payload: Array(packet[header.payloadRange]), extensionIDs: extensionIDs)
         lock.withLock { _received.append(entry) }
     }
 

@@ -132,6 +132,8 @@ func eventually(timeout: Duration = .seconds(10), _ condition: () async throws -
         }
         #expect(try await eventually { viewer.received.count >= 10 })
         #expect(viewer.received.allSatisfy { $0.ssrc == info.ssrc && $0.layer == 1 }, "the 'h' layer, by its rid")
+        #expect(viewer.received.allSatisfy { $0.extensionIDs.isEmpty },
+                "the publisher's mid and rid are not forwarded: \(Set(viewer.received.flatMap(\.extensionIDs)))")
         #expect(await room.currentLayer(of: "bob", trackID: "cam") == 1)
         #expect(await room.packetsFromUnknownSSRC == 0, "every layer's SSRC was learned")
         await room.close()
