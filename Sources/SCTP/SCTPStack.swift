@@ -44,7 +44,10 @@ public final class SCTPStack: Sendable {
     public var isRunning: Bool { users.withLock { $0 > 0 } }
 
     /// Runs usrsctp's retransmission and heartbeat timers; call it from the event loop that owns
-    /// the associations, every few tens of milliseconds.
+    /// the associations, every 10-20 ms. Timers of *every* association fire here, so their `send`
+    /// closures run on this thread: call it from the thread that drives the associations (or make
+    /// the closures thread-safe). Afterwards call `poll()` on the associations to deliver events a
+    /// timer produced (e.g. a lost association).
     public func handleTimers(elapsedMilliseconds: UInt32) {
         usrsctp_handle_timers(elapsedMilliseconds)
     }
@@ -54,11 +57,26 @@ public enum SCTPError: Error, Equatable, Sendable {
     case notStarted
     case socketsStillOpen
     case socketCreationFailed(errno: Int32)
+    /// A usrsctp socket option could not be set (option name, errno).
+    case socketOptionFailed(option: Int32, errno: Int32)
+    case bindFailed(errno: Int32)
+    case connectFailed(errno: Int32)
+    /// The send buffer is full; pump packets/timers and retry.
+    case wouldBlock
+    case sendFailed(errno: Int32)
+    case streamResetFailed(errno: Int32)
+    /// The association was closed (or never connected) when the call was made.
+    case associationClosed
 }
 
-/// usrsctp's single output hook for AF_CONN sockets. Associations register their address as an
-/// opaque pointer; until one does (data channels, a later step), nothing is sent.
+/// usrsctp's single output hook for AF_CONN sockets. Each association registers an opaque
+/// pointer to itself as its address; usrsctp hands that pointer back with every packet it wants
+/// to send, and the registry maps it to the live association (or drops the packet if the
+/// association is gone, e.g. an ABORT emitted while closing).
 private func sctpConnOutput(address: UnsafeMutableRawPointer?, buffer: UnsafeMutableRawPointer?,
                             length: Int, tos: UInt8, setDF: UInt8) -> Int32 {
-    0
+    guard let address, let buffer,
+          let association = SCTPAssociationRegistry.shared.association(for: address) else { return 0 }
+    association.emit(UnsafeRawBufferPointer(start: buffer, count: length))
+    return 0
 }

@@ -1,8 +1,9 @@
 import SCTP
 import Testing
 
-// usrsctp is process-global: these run one after another.
-@Suite(.serialized) struct SCTPStackTests {
+// usrsctp is process-global: these run one after another, and after no other SCTP suite.
+extension UsrsctpProcessTests {
+@Suite struct SCTPStackTests {
     @Test func startsWithoutThreadsOpensAConnSocketAndFinishes() throws {
         #expect(!SCTPStack.shared.isRunning)
         SCTPStack.shared.acquire()
@@ -22,4 +23,5 @@ import Testing
         #expect(throws: SCTPError.notStarted) { try SCTPConnSocket() }
         #expect(throws: SCTPError.notStarted) { try SCTPStack.shared.release() }
     }
+}
 }
