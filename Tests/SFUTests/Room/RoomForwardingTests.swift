@@ -5,6 +5,46 @@ import SFU
 import Testing
 import WebRTC
 
+/// Sends `count` frames of every layer at 30 fps, answering the PLIs the publisher received.
+func send(_ count: Int, frames source: inout SyntheticVP8Simulcast, from publisher: RoomClient) async throws {
+    for _ in 0..<count {
+        source.handle(plis: publisher.pliSSRCs)
+        for packet in source.nextFrame() { try await publisher.send(rtp: packet) }
+        try await Task.sleep(for: .milliseconds(33))
+    }
+}
+
+/// A room on a server worker and a client worker for its participants, each on its own loop.
+struct RoomTestBed {
+    let group: MultiThreadedEventLoopGroup
+    let serverWorker: MediaWorker
+    let clientWorker: MediaWorker
+    let room: Room
+    let clientContext: DTLSContext
+
+    static func make(name: String) async throws -> RoomTestBed {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        let loops = Array(group.makeIterator())
+        let serverWorker = try await MediaWorker.bind(index: 0, host: "127.0.0.1", port: 0, on: loops[0])
+        let clientWorker = try await MediaWorker.bind(index: 1, host: "127.0.0.1", port: 0, on: loops[1])
+        let room = Room(name: name, worker: serverWorker,
+                        dtlsContext: try DTLSContext(certificate: .generateSelfSigned()))
+        return RoomTestBed(group: group, serverWorker: serverWorker, clientWorker: clientWorker, room: room,
+                           clientContext: try DTLSContext(certificate: .generateSelfSigned()))
+    }
+
+    func join(_ id: ParticipantID) async throws -> RoomClient {
+        try await RoomClient.join(room, as: id, clientWorker: clientWorker, context: clientContext)
+    }
+
+    func shutdown() async throws {
+        await room.close()
+        await serverWorker.close()
+        await clientWorker.close()
+        try await group.shutdownGracefully()
+    }
+}
+
 /// Waits (bounded) until `condition` holds.
 func eventually(timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws -> Bool {
     let deadline = ContinuousClock.now + timeout
@@ -17,14 +57,10 @@ func eventually(timeout: Duration = .seconds(10), _ condition: () async throws -
 
 @Suite struct RoomForwardingTests {
     @Test func publishersRTXRepairsAnUpstreamLoss() async throws {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
-        let loops = Array(group.makeIterator())
-        let serverWorker = try await MediaWorker.bind(index: 0, host: "127.0.0.1", port: 0, on: loops[0])
-        let clientWorker = try await MediaWorker.bind(index: 1, host: "127.0.0.1", port: 0, on: loops[1])
-        let room = Room(name: "rtx-in", worker: serverWorker, dtlsContext: try DTLSContext(certificate: .generateSelfSigned()))
-        let clientContext = try DTLSContext(certificate: .generateSelfSigned())
-        let publisher = try await RoomClient.join(room, as: "alice", clientWorker: clientWorker, context: clientContext)
-        let viewer = try await RoomClient.join(room, as: "bob", clientWorker: clientWorker, context: clientContext)
+        let bed = try await RoomTestBed.make(name: "rtx-in")
+        let room = bed.room
+        let publisher = try await bed.join("alice")
+        let viewer = try await bed.join("bob")
         #expect(try await eventually { publisher.connected && viewer.connected })
         var description = SyntheticVP8Simulcast.description
         description.layers[0].rtxSSRC = 0x1100
@@ -32,19 +68,12 @@ func eventually(timeout: Duration = .seconds(10), _ condition: () async throws -
         _ = try await room.subscribe("bob", to: "cam", preferences: SubscriptionPreferences(maxSpatialLayer: 0))
 
         var source = SyntheticVP8Simulcast()
-        func sendFrames(_ count: Int) async throws {
-            for _ in 0..<count {
-                source.handle(plis: publisher.pliSSRCs)
-                for packet in source.nextFrame() { try await publisher.send(rtp: packet) }
-                try await Task.sleep(for: .milliseconds(33))
-            }
-        }
-        try await sendFrames(10)
+        try await send(10, frames: &source, from: publisher)
         // Layer 0's next packet is lost on the way to the room.
         let frames = source.nextFrame()
         for packet in frames.dropFirst() { try await publisher.send(rtp: packet) }
         let lost = source.sequenceNumbers[0]
-        try await sendFrames(3)
+        try await send(3, frames: &source, from: publisher)
         #expect(try await eventually { publisher.nacked[SyntheticVP8Simulcast.ssrcs[0]]?.contains(lost) == true })
 
         // RFC 4588 §4: RTX SSRC and payload type, its own sequence number, then the OSN.
@@ -60,21 +89,14 @@ func eventually(timeout: Duration = .seconds(10), _ condition: () async throws -
         #expect(Array(repaired.payload[5...]) == Array(frames[0][17...]), "the lost frame, from its RTX")
         let sequenceNumbers = viewer.received.map(\.sequenceNumber).sorted()
         #expect(zip(sequenceNumbers, sequenceNumbers.dropFirst()).allSatisfy { $1 == $0 &+ 1 }, "no gap remains")
-        await room.close()
-        await serverWorker.close()
-        await clientWorker.close()
-        try await group.shutdownGracefully()
+        try await bed.shutdown()
     }
 
     @Test func nackedPacketIsResentAsRTXWhenTheSubscriberNegotiatedIt() async throws {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
-        let loops = Array(group.makeIterator())
-        let serverWorker = try await MediaWorker.bind(index: 0, host: "127.0.0.1", port: 0, on: loops[0])
-        let clientWorker = try await MediaWorker.bind(index: 1, host: "127.0.0.1", port: 0, on: loops[1])
-        let room = Room(name: "rtx", worker: serverWorker, dtlsContext: try DTLSContext(certificate: .generateSelfSigned()))
-        let clientContext = try DTLSContext(certificate: .generateSelfSigned())
-        let publisher = try await RoomClient.join(room, as: "alice", clientWorker: clientWorker, context: clientContext)
-        let viewer = try await RoomClient.join(room, as: "bob", clientWorker: clientWorker, context: clientContext)
+        let bed = try await RoomTestBed.make(name: "rtx")
+        let room = bed.room
+        let publisher = try await bed.join("alice")
+        let viewer = try await bed.join("bob")
         #expect(try await eventually { publisher.connected && viewer.connected })
         try await room.publish("alice", trackID: "cam", description: SyntheticVP8Simulcast.description)
         let info = try await room.subscribe("bob", to: "cam",
@@ -83,17 +105,10 @@ func eventually(timeout: Duration = .seconds(10), _ condition: () async throws -
         #expect(rtxSSRC != info.ssrc)
 
         var source = SyntheticVP8Simulcast()
-        func sendFrames(_ count: Int) async throws {
-            for _ in 0..<count {
-                source.handle(plis: publisher.pliSSRCs)
-                for packet in source.nextFrame() { try await publisher.send(rtp: packet) }
-                try await Task.sleep(for: .milliseconds(33))
-            }
-        }
-        try await sendFrames(10)
+        try await send(10, frames: &source, from: publisher)
         #expect(try await eventually { viewer.received.count >= 5 })
         try await viewer.dropNextIncomingRTP()
-        try await sendFrames(3)
+        try await send(3, frames: &source, from: publisher)
         let lost = try #require(viewer.droppedSequenceNumber)
         let nack = try RTCPGenericNACK.build(sources: RTCPFeedbackSources(senderSSRC: 1, mediaSSRC: info.ssrc),
                                              lostSequenceNumbers: [lost])
@@ -104,56 +119,37 @@ func eventually(timeout: Duration = .seconds(10), _ condition: () async throws -
         #expect(UInt16(rtx.payload[0]) << 8 | UInt16(rtx.payload[1]) == lost)
         let neighbour = try #require(viewer.received.first { $0.sequenceNumber == lost &+ 1 && $0.ssrc == info.ssrc })
         #expect(Int32(bitPattern: neighbour.timestamp &- rtx.timestamp) > 0, "the original timestamp is kept")
-        await room.close()
-        await serverWorker.close()
-        await clientWorker.close()
-        try await group.shutdownGracefully()
+        try await bed.shutdown()
     }
 
     @Test func layersAnnouncedByRIDLearnTheirSSRCsFromTheFirstPackets() async throws {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
-        let loops = Array(group.makeIterator())
-        let serverWorker = try await MediaWorker.bind(index: 0, host: "127.0.0.1", port: 0, on: loops[0])
-        let clientWorker = try await MediaWorker.bind(index: 1, host: "127.0.0.1", port: 0, on: loops[1])
-        let room = Room(name: "rid", worker: serverWorker, dtlsContext: try DTLSContext(certificate: .generateSelfSigned()))
-        let clientContext = try DTLSContext(certificate: .generateSelfSigned())
-        let publisher = try await RoomClient.join(room, as: "alice", clientWorker: clientWorker, context: clientContext)
-        let viewer = try await RoomClient.join(room, as: "bob", clientWorker: clientWorker, context: clientContext)
+        let bed = try await RoomTestBed.make(name: "rid")
+        let room = bed.room
+        let publisher = try await bed.join("alice")
+        let viewer = try await bed.join("bob")
         #expect(try await eventually { publisher.connected && viewer.connected })
 
         try await room.publish("alice", trackID: "cam", description: SyntheticVP8Simulcast.ridOnlyDescription)
         let info = try await room.subscribe("bob", to: "cam", preferences: SubscriptionPreferences(maxSpatialLayer: 1))
         var source = SyntheticVP8Simulcast()
         source.tagsRID = true
-        for _ in 0..<30 {
-            source.handle(plis: publisher.pliSSRCs)
-            for packet in source.nextFrame() { try await publisher.send(rtp: packet) }
-            try await Task.sleep(for: .milliseconds(33))
-        }
+        try await send(30, frames: &source, from: publisher)
         #expect(try await eventually { viewer.received.count >= 10 })
         #expect(viewer.received.allSatisfy { $0.ssrc == info.ssrc && $0.layer == 1 }, "the 'h' layer, by its rid")
         #expect(viewer.received.allSatisfy { $0.extensionIDs.isEmpty },
                 "the publisher's mid and rid are not forwarded: \(Set(viewer.received.flatMap(\.extensionIDs)))")
         #expect(await room.currentLayer(of: "bob", trackID: "cam") == 1)
         #expect(await room.packetsFromUnknownSSRC == 0, "every layer's SSRC was learned")
-        await room.close()
-        await serverWorker.close()
-        await clientWorker.close()
-        try await group.shutdownGracefully()
+        try await bed.shutdown()
     }
 
     @Test func simulcastIsForwardedPerSubscriberLayerAndSwitchesOnAKeyFrameAndNACKsAreAnswered() async throws {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
-        let loops = Array(group.makeIterator())
-        let serverWorker = try await MediaWorker.bind(index: 0, host: "127.0.0.1", port: 0, on: loops[0])
-        let clientWorker = try await MediaWorker.bind(index: 1, host: "127.0.0.1", port: 0, on: loops[1])
-        let room = Room(name: "test", worker: serverWorker,
-                        dtlsContext: try DTLSContext(certificate: .generateSelfSigned()))
-        let clientContext = try DTLSContext(certificate: .generateSelfSigned())
+        let bed = try await RoomTestBed.make(name: "test")
+        let room = bed.room
 
-        let publisher = try await RoomClient.join(room, as: "alice", clientWorker: clientWorker, context: clientContext)
-        let high = try await RoomClient.join(room, as: "bob", clientWorker: clientWorker, context: clientContext)
-        let low = try await RoomClient.join(room, as: "carol", clientWorker: clientWorker, context: clientContext)
+        let publisher = try await bed.join("alice")
+        let high = try await bed.join("bob")
+        let low = try await bed.join("carol")
         #expect(try await eventually { publisher.connected && high.connected && low.connected })
 
         try await room.publish("alice", trackID: "alice-camera", description: SyntheticVP8Simulcast.description)
@@ -162,14 +158,7 @@ func eventually(timeout: Duration = .seconds(10), _ condition: () async throws -
                                                preferences: SubscriptionPreferences(maxSpatialLayer: 0))
 
         var source = SyntheticVP8Simulcast()
-        func sendFrames(_ count: Int) async throws {
-            for _ in 0..<count {
-                source.handle(plis: publisher.pliSSRCs)
-                for packet in source.nextFrame() { try await publisher.send(rtp: packet) }
-                try await Task.sleep(for: .milliseconds(33))
-            }
-        }
-        try await sendFrames(30)
+        try await send(30, frames: &source, from: publisher)
         #expect(try await eventually { high.received.count >= 20 && low.received.count >= 20 })
 
         // Each subscriber gets its own SSRC and only its layer, starting on a key frame, with
@@ -186,7 +175,7 @@ func eventually(timeout: Duration = .seconds(10), _ condition: () async throws -
         // stream stays continuous (sequence numbers, picture ids, timestamps).
         let beforeSwitch = high.received.count
         try await room.updatePreferences("bob", trackID: "alice-camera", SubscriptionPreferences(maxSpatialLayer: 0))
-        try await sendFrames(20)
+        try await send(20, frames: &source, from: publisher)
         #expect(try await eventually { high.received.dropFirst(beforeSwitch).contains { $0.layer == 0 } })
         let all = high.received
         let firstLow = try #require(all.firstIndex { $0.layer == 0 })
@@ -200,7 +189,7 @@ func eventually(timeout: Duration = .seconds(10), _ condition: () async throws -
         // A packet lost on Bob's downlink comes back when Bob NACKs it (RFC 4585 §6.2.1), as it
         // was first sent: same sequence number, timestamp and picture id.
         try await high.dropNextIncomingRTP()
-        try await sendFrames(5)
+        try await send(5, frames: &source, from: publisher)
         let lost = try #require(high.droppedSequenceNumber)
         #expect(!high.received.contains { $0.sequenceNumber == lost })
         let nack = try RTCPGenericNACK.build(sources: RTCPFeedbackSources(senderSSRC: 1, mediaSSRC: highInfo.ssrc),
@@ -219,7 +208,7 @@ func eventually(timeout: Duration = .seconds(10), _ condition: () async throws -
         let frames = source.nextFrame()
         for (layer, packet) in frames.enumerated() where layer != 0 { try await publisher.send(rtp: packet) }
         let lostUpstream = source.sequenceNumbers[0]
-        try await sendFrames(3)
+        try await send(3, frames: &source, from: publisher)
         #expect(try await eventually { publisher.nacked[SyntheticVP8Simulcast.ssrcs[0]]?.contains(lostUpstream) == true })
         let beforeRepair = high.received.count
         try await publisher.send(rtp: frames[0])
@@ -232,10 +221,7 @@ func eventually(timeout: Duration = .seconds(10), _ condition: () async throws -
         // Leaving removes the publication: nothing more reaches the subscribers.
         await room.leave("alice")
         #expect(await room.participantIDs == ["bob", "carol"])
-        await room.close()
-        await serverWorker.close()
-        await clientWorker.close()
-        try await group.shutdownGracefully()
+        try await bed.shutdown()
     }
 }
 
