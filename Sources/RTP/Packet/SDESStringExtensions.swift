@@ -66,15 +66,16 @@ enum SDESStringExtensionCoding {
     }
 }
 
-/// Media identification (`a=mid`) carried per packet (RFC 8843 §15).
-public struct MidExtension: RTPHeaderExtensionValue, Hashable {
-    public static let uri = "urn:ietf:params:rtp-hdrext:sdes:mid"
-    public var value: String
+/// An SDES-item string extension: the value is an identifier written as its ASCII bytes.
+/// Conforming types get reading, writing and allocation-free comparison from here.
+public protocol SDESStringExtension: RTPHeaderExtensionValue {
+    var value: String { get }
+    init(_ value: String)
+}
 
-    public init(_ value: String) { self.value = value }
-
+extension SDESStringExtension {
     public init(extensionValue value: UnsafeRawBufferPointer) throws(RTPHeaderExtensionError) {
-        self.value = try SDESStringExtensionCoding.read(value)
+        self.init(try SDESStringExtensionCoding.read(value))
     }
 
     public var encodedLength: Int { value.utf8.count }
@@ -90,48 +91,26 @@ public struct MidExtension: RTPHeaderExtensionValue, Hashable {
     }
 }
 
+/// Media identification (`a=mid`) carried per packet (RFC 8843 §15).
+public struct MidExtension: SDESStringExtension, Hashable {
+    public static let uri = "urn:ietf:params:rtp-hdrext:sdes:mid"
+    public var value: String
+
+    public init(_ value: String) { self.value = value }
+}
+
 /// RTP stream identifier (`a=rid`) of a simulcast layer (RFC 8852 §3.1).
-public struct RTPStreamIDExtension: RTPHeaderExtensionValue, Hashable {
+public struct RTPStreamIDExtension: SDESStringExtension, Hashable {
     public static let uri = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id"
     public var value: String
 
     public init(_ value: String) { self.value = value }
-
-    public init(extensionValue value: UnsafeRawBufferPointer) throws(RTPHeaderExtensionError) {
-        self.value = try SDESStringExtensionCoding.read(value)
-    }
-
-    public var encodedLength: Int { value.utf8.count }
-
-    public func write(into value: UnsafeMutableRawBufferPointer) throws(RTPHeaderExtensionError) -> Int {
-        try SDESStringExtensionCoding.write(self.value, into: value)
-    }
-
-    @inlinable
-    public static func value(_ value: UnsafeRawBufferPointer, equals known: String) -> Bool {
-        SDESStringExtensionCoding.value(value, equals: known)
-    }
 }
 
 /// The rid of the stream a repair (RTX/FEC) stream protects (RFC 8852 §3.2).
-public struct RepairedRTPStreamIDExtension: RTPHeaderExtensionValue, Hashable {
+public struct RepairedRTPStreamIDExtension: SDESStringExtension, Hashable {
     public static let uri = "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id"
     public var value: String
 
     public init(_ value: String) { self.value = value }
-
-    public init(extensionValue value: UnsafeRawBufferPointer) throws(RTPHeaderExtensionError) {
-        self.value = try SDESStringExtensionCoding.read(value)
-    }
-
-    public var encodedLength: Int { value.utf8.count }
-
-    public func write(into value: UnsafeMutableRawBufferPointer) throws(RTPHeaderExtensionError) -> Int {
-        try SDESStringExtensionCoding.write(self.value, into: value)
-    }
-
-    @inlinable
-    public static func value(_ value: UnsafeRawBufferPointer, equals known: String) -> Bool {
-        SDESStringExtensionCoding.value(value, equals: known)
-    }
 }
