@@ -32,13 +32,7 @@ public enum SignalingConnectionQuality: String, Sendable, Codable, CaseIterable 
 public struct SignalingLeaveReason: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
     public var rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
-    public init(from decoder: any Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(String.self)
-    }
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
+    // Codable comes from the standard library's RawRepresentable support: a single string.
     public var description: String { rawValue }
 
     /// The client sent `leave`.
@@ -64,13 +58,7 @@ public struct SignalingLeaveReason: RawRepresentable, Hashable, Sendable, Codabl
 public struct SubscriptionPauseReason: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
     public var rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
-    public init(from decoder: any Decoder) throws {
-        rawValue = try decoder.singleValueContainer().decode(String.self)
-    }
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
+    // Codable comes from the standard library's RawRepresentable support: a single string.
     public var description: String { rawValue }
 
     /// The subscriber's estimated downlink cannot carry even the lowest layer.
