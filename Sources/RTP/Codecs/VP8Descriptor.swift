@@ -88,18 +88,12 @@ public struct VP8Descriptor: Sendable, Equatable {
             offset += 1
             if ext & 0x80 != 0 {
                 // §4.2: I → |M| PictureID | (M = 1: 15-bit picture id over two bytes)
-                try need(1)
-                let high = bytes[offset]
+                try need(PictureIDField.length(in: bytes, at: offset))
+                let field = PictureIDField.read(bytes, at: offset)
                 result.pictureIDOffset = offset
-                if high & 0x80 != 0 {
-                    try need(2)
-                    result.pictureIDIs15Bit = true
-                    result.pictureID = UInt16(high & 0x7F) << 8 | UInt16(bytes[offset + 1])
-                    offset += 2
-                } else {
-                    result.pictureID = UInt16(high)
-                    offset += 1
-                }
+                result.pictureIDIs15Bit = field.is15Bit
+                result.pictureID = field.value
+                offset += field.length
             }
             if ext & 0x40 != 0 {
                 // §4.2: L → TL0PICIDX
@@ -141,16 +135,7 @@ public struct VP8Descriptor: Sendable, Equatable {
         var descriptor = try parse(UnsafeRawBufferPointer(bytes))
         if let pictureID {
             guard let at = descriptor.pictureIDOffset else { throw .pictureIDAbsent }
-            if descriptor.pictureIDIs15Bit {
-                let value = pictureID & 0x7FFF
-                bytes[at] = 0x80 | UInt8(value >> 8)
-                bytes[at + 1] = UInt8(truncatingIfNeeded: value)
-                descriptor.pictureID = value
-            } else {
-                let value = pictureID & 0x7F
-                bytes[at] = UInt8(value)
-                descriptor.pictureID = value
-            }
+            descriptor.pictureID = PictureIDField.write(pictureID, is15Bit: descriptor.pictureIDIs15Bit, at: at, in: bytes)
         }
         if let tl0PictureIndex {
             guard let at = descriptor.tl0PictureIndexOffset else { throw .tl0PictureIndexAbsent }

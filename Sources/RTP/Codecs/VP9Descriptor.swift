@@ -114,18 +114,12 @@ public struct VP9Descriptor: Sendable, Equatable {
         result.isNotReferenceForUpperSpatialLayers = flags & 0x01 != 0
         if flags & 0x80 != 0 {
             // §4.2: I → |M| PICTURE ID | [EXTENDED PID]
-            try need(1)
-            let high = bytes[offset]
+            try need(PictureIDField.length(in: bytes, at: offset))
+            let field = PictureIDField.read(bytes, at: offset)
             result.pictureIDOffset = offset
-            if high & 0x80 != 0 {
-                try need(2)
-                result.pictureIDIs15Bit = true
-                result.pictureID = UInt16(high & 0x7F) << 8 | UInt16(bytes[offset + 1])
-                offset += 2
-            } else {
-                result.pictureID = UInt16(high)
-                offset += 1
-            }
+            result.pictureIDIs15Bit = field.is15Bit
+            result.pictureID = field.value
+            offset += field.length
         }
         if flags & 0x20 != 0 {
             // §4.2: L → | TID |U| SID |D|
@@ -174,16 +168,7 @@ public struct VP9Descriptor: Sendable, Equatable {
     ) throws(VP9DescriptorError) -> VP9Descriptor {
         var descriptor = try parse(UnsafeRawBufferPointer(bytes))
         guard let at = descriptor.pictureIDOffset else { throw .pictureIDAbsent }
-        if descriptor.pictureIDIs15Bit {
-            let value = pictureID & 0x7FFF
-            bytes[at] = 0x80 | UInt8(value >> 8)
-            bytes[at + 1] = UInt8(truncatingIfNeeded: value)
-            descriptor.pictureID = value
-        } else {
-            let value = pictureID & 0x7F
-            bytes[at] = UInt8(value)
-            descriptor.pictureID = value
-        }
+        descriptor.pictureID = PictureIDField.write(pictureID, is15Bit: descriptor.pictureIDIs15Bit, at: at, in: bytes)
         return descriptor
     }
 
