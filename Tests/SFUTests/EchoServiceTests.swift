@@ -4,11 +4,11 @@ import WebRTC
 
 @Suite struct EchoServiceTests {
     @Test func candidatesArePrioritisedInOrderWithTCPMarkedPassive() {
-        let candidates = EchoService.sdpCandidates([
+        let candidates = [
             HostCandidate(address: "127.0.0.1", port: 40000, transport: .udp),
             HostCandidate(address: "::1", port: 40000, transport: .udp),
             HostCandidate(address: "127.0.0.1", port: 40001, transport: .tcpPassive),
-        ])
+        ].sdpCandidates
         #expect(candidates.map(\.address) == ["127.0.0.1", "::1", "127.0.0.1"])
         #expect(candidates.map(\.transport) == ["udp", "udp", "tcp"])
         #expect(candidates.allSatisfy { $0.type == .host && $0.componentID == 1 })

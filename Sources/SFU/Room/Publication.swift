@@ -10,6 +10,9 @@ final class Publication {
     var subscriptions: [ParticipantID: Subscription] = [:]
     var muted = false
     var keyFrameThrottle = KeyFrameRequestThrottle<Int>()
+    /// Publisher extension id → subscriber extension id, 0 for "blank it"; nil when the
+    /// description gives no mapping (then only the connection's own extensions are blanked).
+    let extensionIDMap: [UInt8]?
 
     init(id: TrackID, owner: ParticipantID, description: TrackDescription) {
         self.id = id
@@ -17,6 +20,11 @@ final class Publication {
         self.description = description
         self.layers = description.layers.map {
             PublicationLayer(ssrc: $0.ssrc, rid: $0.rid, clockRate: Int(description.codec.clockRate))
+        }
+        extensionIDMap = description.forwardedExtensionIDs.map { forwarded in
+            var map = [UInt8](repeating: 0, count: 256)
+            for (from, to) in forwarded { map[Int(from)] = to }
+            return map
         }
     }
 

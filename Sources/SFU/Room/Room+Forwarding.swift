@@ -29,10 +29,15 @@ extension Room {
             speakerDetector.observe(publication.owner, audioLevel: level, at: .now)
         }
 
-        // What was the publisher's connection's alone is read above; now it becomes padding.
-        let connectionExtensions = extensions.connectionExtensionIDs
-        if !connectionExtensions.isEmpty {
-            header.blankExtensions(where: { connectionExtensions.contains($0) }, in: packet)
+        // What was the publisher's connection's alone is read above; now it becomes padding,
+        // and what subscribers get moves into their extension id space.
+        if let map = publication.extensionIDMap {
+            header.rewriteExtensionIDs({ map[Int($0)] == 0 ? nil : map[Int($0)] }, in: packet)
+        } else {
+            let connectionExtensions = extensions.connectionExtensionIDs
+            if !connectionExtensions.isEmpty {
+                header.blankExtensions(where: { connectionExtensions.contains($0) }, in: packet)
+            }
         }
 
         // Upstream: statistics for receiver reports, losses to NACK, a copy for retransmissions.
@@ -91,12 +96,13 @@ extension Room {
             // Rewrite the shared buffer for this subscriber (every field is set from the
             // original values each time), then send: SRTP encryption makes the one copy.
             guard (try? RTPHeader.rewrite(ssrc: output.ssrc, sequenceNumber: output.sequenceNumber,
-                                          timestamp: output.timestamp, in: packet)) != nil else { continue }
+                                          timestamp: output.timestamp, in: packet)) != nil,
+                  (try? RTPHeader.setPayloadType(subscription.payloadType, in: packet)) != nil else { continue }
             if let picture, picture.pictureID != nil || picture.tl0PictureIndex != nil {
                 _ = try? VP8Descriptor.rewrite(in: payload, pictureID: picture.pictureID,
                                            tl0PictureIndex: picture.tl0PictureIndex)
             }
-            guard subscriber.transport.sendRTP(bytes) else { continue }
+            guard subscriber.subscriberTransport.sendRTP(bytes) else { continue }
             forwardedPackets += 1
             subscription.sent.record(.init(outputSequenceNumber: output.sequenceNumber, layer: UInt8(layerIndex),
                                            sourceSequenceNumber: header.sequenceNumber,
@@ -163,7 +169,7 @@ extension Room {
         guard let mediaSSRC = publication.layers[layer].ssrc else { return }
         let sources = RTCPFeedbackSources(senderSSRC: rtcpSenderSSRC, mediaSSRC: mediaSSRC)
         guard let pli = try? RTCPPictureLossIndication.build(sources: sources) else { return }
-        if pli.withUnsafeBytes({ owner.transport.sendRTCP($0) }) { keyFrameRequests += 1 }
+        if pli.withUnsafeBytes({ owner.publisherTransport.sendRTCP($0) }) { keyFrameRequests += 1 }
     }
 
     /// Resends what went out under `outputSequenceNumber`, from the publication's cache, with
@@ -191,18 +197,19 @@ extension Room {
             let packet = UnsafeMutableRawBufferPointer(rebasing: target[0..<length])
             guard (try? RTPHeader.rewrite(ssrc: subscription.ssrc, sequenceNumber: record.outputSequenceNumber,
                                           timestamp: record.outputTimestamp, in: packet)) != nil,
+                  (try? RTPHeader.setPayloadType(subscription.payloadType, in: packet)) != nil,
                   let header = try? RTPHeader.parse(UnsafeRawBufferPointer(packet)) else { return false }
             if record.pictureID != nil || record.tl0PictureIndex != nil {
                 let payload = UnsafeMutableRawBufferPointer(rebasing: packet[header.payloadRange])
                 _ = try? VP8Descriptor.rewrite(in: payload, pictureID: record.pictureID,
                                            tl0PictureIndex: record.tl0PictureIndex)
             }
-            guard subscription.rtx != nil else { return subscriber.transport.sendRTP(UnsafeRawBufferPointer(packet)) }
+            guard subscription.rtx != nil else { return subscriber.subscriberTransport.sendRTP(UnsafeRawBufferPointer(packet)) }
             // RTX adds two bytes (the original sequence number): build it after the packet.
             let rtxArea = UnsafeMutableRawBufferPointer(rebasing: target[length...])
             guard let rtxLength = try? subscription.rtx?.packetize(original: UnsafeRawBufferPointer(packet), into: rtxArea)
             else { return false }
-            return subscriber.transport.sendRTP(UnsafeRawBufferPointer(rebasing: rtxArea[0..<rtxLength]))
+            return subscriber.subscriberTransport.sendRTP(UnsafeRawBufferPointer(rebasing: rtxArea[0..<rtxLength]))
         }
         if sent {
             subscription.retransmittedPackets += 1

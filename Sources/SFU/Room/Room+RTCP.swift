@@ -65,7 +65,7 @@ extension Room {
             sendUpstreamNACKs(for: participant, now: now)
             if tickCount % 5 == 0, var recorder = participant.transportWideFeedback {
                 for feedback in recorder.poll(nowMicroseconds: now) {
-                    _ = feedback.withUnsafeBytes { participant.transport.sendRTCP($0) }
+                    _ = feedback.withUnsafeBytes { participant.publisherTransport.sendRTCP($0) }
                 }
                 participant.transportWideFeedback = recorder
             }
@@ -91,7 +91,7 @@ extension Room {
                       let nack = try? RTCPGenericNACK.build(
                         sources: RTCPFeedbackSources(senderSSRC: rtcpSenderSSRC, mediaSSRC: mediaSSRC),
                         lostSequenceNumbers: nackScratch) else { continue }
-                _ = nack.withUnsafeBytes { participant.transport.sendRTCP($0) }
+                _ = nack.withUnsafeBytes { participant.publisherTransport.sendRTCP($0) }
             }
         }
     }
@@ -108,7 +108,7 @@ extension Room {
         guard !blocks.isEmpty,
               let report = try? RTCPReceiverReport.build(senderSSRC: rtcpSenderSSRC,
                                                          reportBlocks: Array(blocks.prefix(31))) else { return }
-        _ = report.withUnsafeBytes { participant.transport.sendRTCP($0) }
+        _ = report.withUnsafeBytes { participant.publisherTransport.sendRTCP($0) }
     }
 
     private func sendSenderReports(to participant: RoomParticipant, now: Int64) {
@@ -117,7 +117,7 @@ extension Room {
             guard let info = subscription.senderReports.senderInfo(nowMicroseconds: now, ntpNow: ntpNow),
                   let report = try? RTCPSenderReport.build(senderSSRC: subscription.ssrc, senderInfo: info)
             else { continue }
-            _ = report.withUnsafeBytes { participant.transport.sendRTCP($0) }
+            _ = report.withUnsafeBytes { participant.subscriberTransport.sendRTCP($0) }
         }
     }
 

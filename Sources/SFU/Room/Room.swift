@@ -62,32 +62,54 @@ public actor Room {
         public let fingerprint: CertificateFingerprint
     }
 
-    /// Adds a participant with a new server transport on the room's worker.
+    /// Adds a participant with one server transport for media both ways.
     public func join(_ id: ParticipantID) throws(RoomError) -> TransportParameters {
-        guard participants[id] == nil else { throw .participantExists(id) }
-        startTicking()
-        let transport = WebRTCTransport.makeServer(on: worker, dtlsContext: dtlsContext)
-        let listener = RoomTransportListener(participant: id, room: self)
-        transport.delegate = listener
-        participants[id] = RoomParticipant(id: id, transport: transport, listener: listener)
-        eventContinuation.yield(.participantJoined(id))
-        return TransportParameters(iceCredentials: transport.localCredentials, fingerprint: transport.localFingerprint)
+        try addParticipant(id, separateSubscriberTransport: false).publisher
     }
 
-    /// Sets the participant's side of its transport from its SDP.
-    public func connect(_ id: ParticipantID, remote: WebRTCTransport.RemoteParameters) throws(RoomError) {
+    /// Adds a participant with two server transports: one it publishes on, one it receives on.
+    public func joinWithSeparateTransports(_ id: ParticipantID) throws(RoomError)
+        -> (publisher: TransportParameters, subscriber: TransportParameters) {
+        try addParticipant(id, separateSubscriberTransport: true)
+    }
+
+    private func addParticipant(_ id: ParticipantID, separateSubscriberTransport: Bool) throws(RoomError)
+        -> (publisher: TransportParameters, subscriber: TransportParameters) {
+        guard participants[id] == nil else { throw .participantExists(id) }
+        startTicking()
+        let publisher = WebRTCTransport.makeServer(on: worker, dtlsContext: dtlsContext)
+        let subscriber = separateSubscriberTransport
+            ? WebRTCTransport.makeServer(on: worker, dtlsContext: dtlsContext) : publisher
+        let listener = RoomTransportListener(participant: id, room: self)
+        publisher.delegate = listener
+        subscriber.delegate = listener
+        participants[id] = RoomParticipant(id: id, publisherTransport: publisher, subscriberTransport: subscriber,
+                                           listener: listener)
+        eventContinuation.yield(.participantJoined(id))
+        return (Self.parameters(of: publisher), Self.parameters(of: subscriber))
+    }
+
+    private static func parameters(of transport: WebRTCTransport) -> TransportParameters {
+        TransportParameters(iceCredentials: transport.localCredentials, fingerprint: transport.localFingerprint)
+    }
+
+    /// Sets the participant's side of one of its transports from its SDP.
+    public func connect(_ id: ParticipantID, transport role: TransportRole = .publisher,
+                        remote: WebRTCTransport.RemoteParameters) throws(RoomError) {
         guard let participant = participants[id] else { throw .unknownParticipant(id) }
-        participant.transport.setRemoteParameters(remote)
+        participant.transport(role).setRemoteParameters(remote)
     }
 
     /// Removes a participant: its publications (and everyone's subscriptions to them), its
-    /// subscriptions, its transport.
+    /// subscriptions, its transports.
     public func leave(_ id: ParticipantID) {
         guard let participant = participants.removeValue(forKey: id) else { return }
         for trackID in participant.publications { removePublication(trackID) }
         for publication in publications.values { publication.subscriptions[id] = nil }
-        participant.transport.delegate = nil
-        participant.transport.close()
+        for transport in participant.transports {
+            transport.delegate = nil
+            transport.close()
+        }
         _ = speakerDetector.removeSpeaker(id, now: .now)
         eventContinuation.yield(.participantLeft(id))
         if participants.isEmpty { stopTicking() }

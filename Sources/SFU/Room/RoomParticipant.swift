@@ -1,10 +1,15 @@
 import RTP
 import WebRTC
 
-/// A room member: its transport, what it publishes and what it receives.
+/// A room member: its transports, what it publishes and what it receives.
+///
+/// Media from the participant arrives on `publisherTransport`; media to it leaves on
+/// `subscriberTransport`. They are one transport unless the participant joined with two
+/// (browsers: a publish and a subscribe peer connection, so renegotiation never glares).
 final class RoomParticipant {
     let id: ParticipantID
-    let transport: WebRTCTransport
+    let publisherTransport: WebRTCTransport
+    let subscriberTransport: WebRTCTransport
     let listener: RoomTransportListener
     /// Incoming SSRC → (publication, layer index).
     var layersBySSRC: [UInt32: (publication: Publication, layer: Int)] = [:]
@@ -15,10 +20,21 @@ final class RoomParticipant {
     var publications: [TrackID] = []
     var transportWideFeedback: TransportWideFeedbackRecorder?
 
-    init(id: ParticipantID, transport: WebRTCTransport, listener: RoomTransportListener) {
+    init(id: ParticipantID, publisherTransport: WebRTCTransport, subscriberTransport: WebRTCTransport,
+         listener: RoomTransportListener) {
         self.id = id
-        self.transport = transport
+        self.publisherTransport = publisherTransport
+        self.subscriberTransport = subscriberTransport
         self.listener = listener
+    }
+
+    /// Each transport once.
+    var transports: [WebRTCTransport] {
+        publisherTransport === subscriberTransport ? [publisherTransport] : [publisherTransport, subscriberTransport]
+    }
+
+    func transport(_ role: TransportRole) -> WebRTCTransport {
+        role == .publisher ? publisherTransport : subscriberTransport
     }
 }
 

@@ -59,6 +59,10 @@ public struct TrackDescription: Sendable, Equatable {
     public var mid: String?
     public var midExtensionID: UInt8?
     public var ridExtensionID: UInt8?
+    /// Extensions forwarded to subscribers: publisher's id → the id subscribers negotiated for
+    /// the same URI (RFC 8285 §6: ids are per connection). Every other extension is blanked.
+    /// Nil forwards everything but `connectionExtensionIDs` under the publisher's ids.
+    public var forwardedExtensionIDs: [UInt8: UInt8]?
 
     /// Extensions that only mean something on the publisher's connection: its mid, rid and
     /// transport-wide sequence number. The room blanks them before forwarding, so a subscriber
@@ -69,7 +73,9 @@ public struct TrackDescription: Sendable, Equatable {
 
     public init(kind: TrackKind, source: TrackSource, codec: TrackCodec, layers: [TrackLayer],
                 audioLevelExtensionID: UInt8? = nil, transportWideSequenceExtensionID: UInt8? = nil,
-                mid: String? = nil, midExtensionID: UInt8? = nil, ridExtensionID: UInt8? = nil) {
+                mid: String? = nil, midExtensionID: UInt8? = nil, ridExtensionID: UInt8? = nil,
+                forwardedExtensionIDs: [UInt8: UInt8]? = nil) {
+        self.forwardedExtensionIDs = forwardedExtensionIDs
         self.mid = mid
         self.midExtensionID = midExtensionID
         self.ridExtensionID = ridExtensionID
@@ -91,11 +97,16 @@ public struct SubscriptionPreferences: Sendable, Equatable {
     /// The RTX payload type the subscriber negotiated for this codec (RFC 4588); nil: NACKed
     /// packets are resent as they were.
     public var rtxPayloadType: UInt8?
+    /// The payload type the subscriber negotiated for the codec, when it differs from the
+    /// publisher's (payload types are per connection, RFC 3264 §5.1); nil keeps the publisher's.
+    public var payloadType: UInt8?
 
-    public init(maxSpatialLayer: Int? = nil, paused: Bool = false, rtxPayloadType: UInt8? = nil) {
+    public init(maxSpatialLayer: Int? = nil, paused: Bool = false, rtxPayloadType: UInt8? = nil,
+                payloadType: UInt8? = nil) {
         self.maxSpatialLayer = maxSpatialLayer
         self.paused = paused
         self.rtxPayloadType = rtxPayloadType
+        self.payloadType = payloadType
     }
 }
 
@@ -107,6 +118,12 @@ public struct SubscriptionInfo: Sendable, Equatable {
     public let payloadType: UInt8
     /// The SSRC retransmissions come with, when the subscriber uses RTX (`a=ssrc-group:FID`).
     public let rtxSSRC: UInt32?
+}
+
+/// Which of a participant's transports: the one its media arrives on, or the one media to it
+/// leaves on (the same transport unless it joined with two).
+public enum TransportRole: String, Sendable, Hashable {
+    case publisher, subscriber
 }
 
 /// Events a room raises for signaling.

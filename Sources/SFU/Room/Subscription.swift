@@ -22,7 +22,7 @@ final class Subscription {
         self.subscriber = subscriber
         self.publication = publication
         self.ssrc = ssrc
-        self.payloadType = publication.description.codec.payloadType
+        self.payloadType = preferences.payloadType ?? publication.description.codec.payloadType
         self.preferences = preferences
         let clockRate = publication.description.codec.clockRate
         self.rewriter = ForwardingRewriter(ssrc: ssrc, clockRate: clockRate)

@@ -36,4 +36,30 @@ import Testing
         #expect(packet.withUnsafeMutableBytes { header.blankExtensions(where: { _ in true }, in: $0) } == 0)
         #expect(packet == original)
     }
+
+    @Test(arguments: [false, true])
+    func rewritingMovesElementsIntoTheReceiversIDSpaceAndBlanksTheRest(twoByteForm: Bool) throws {
+        let ridValue: [UInt8] = twoByteForm ? [UInt8](repeating: 0x41, count: 17) : Array("h".utf8)
+        let fields = RTPHeaderFields(
+            marker: false, payloadType: 111, sequenceNumber: 1, timestamp: 2, ssrc: 3,
+            extensions: [RTPHeaderExtensionItem(id: 5, value: [0x80 | 30]),   // audio level, sender's id 5
+                         RTPHeaderExtensionItem(id: 2, value: [1, 2, 3]),      // abs-send-time, not forwarded
+                         RTPHeaderExtensionItem(id: 10, value: ridValue)])
+        var packet = try fields.encoded()
+        let header = try RTPHeader.parse(packet)
+        let result = packet.withUnsafeMutableBytes { bytes in
+            header.rewriteExtensionIDs({ $0 == 5 ? 1 : ($0 == 10 ? 15 : nil) }, in: bytes)
+        }
+        // In the one-byte form 15 cannot be written, so the rid is blanked there.
+        #expect(result.rewritten == (twoByteForm ? 2 : 1))
+        #expect(result.blanked == (twoByteForm ? 1 : 2))
+        let after = try RTPHeader.parse(packet)
+        try packet.withUnsafeBytes { bytes in
+            let level = try #require(try after.extensionValue(AudioLevelExtension.self, id: 1, in: bytes))
+            #expect(level.level == 30)
+            #expect(try after.extensionValueRange(id: 5, in: bytes) == nil)
+            #expect(try after.extensionValueRange(id: 2, in: bytes) == nil)
+            #expect(try after.extensionValueRange(id: 15, in: bytes) != nil || !twoByteForm)
+        }
+    }
 }
