@@ -40,6 +40,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1",
                  traits: ["FullFoundation"]),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
     ],
     targets: [
         // MARK: C libraries (Debian packages: libssl-dev, libsrtp2-dev, libusrsctp-dev).
@@ -88,8 +89,9 @@ let package = Package(
         .target(
             name: "API",
             dependencies: [
-                "Store", "SFU", "Auth",
+                "Store", "SFU", "Auth", "Signaling", "SDP", "WebRTC",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Web")],

@@ -6,6 +6,8 @@ import Store
 /// `/v1/rooms`: create, list, get, update, delete (JSON; grants checked per call).
 struct RoomRoutes: Sendable {
     let store: RoomStore
+    /// Live meetings, ended when their room is deleted.
+    let meetings: MeetingRegistry?
 
     func register(on group: RouterGroup<ParleyRequestContext>) {
         group.post { request, context -> EditedResponse<RoomResponse> in
@@ -41,9 +43,12 @@ struct RoomRoutes: Sendable {
             }
             return RoomResponse(record)
         }
+        let meetings = meetings
         group.delete(":room") { _, context -> HTTPResponse.Status in
             let name = try context.parameters.require("room")
             try context.requireToken().require(.roomCreate)
+            // Everyone in it gets `leave` (room_deleted) before the room's record goes.
+            await meetings?.end(room: name, reason: .roomDeleted)
             guard try Self.storeCall({ try store.deleteRoom(named: name) }) else {
                 throw APIError.notFound("no room named '\(name)'")
             }

@@ -7,11 +7,14 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var port: Int
     /// Folder with the meeting page's static files.
     public var webRoot: String
+    /// `parley serve --dev`: anyone may get a join token from `GET /v1/dev/token`.
+    public var devMode: Bool
 
-    public init(host: String, port: Int, webRoot: String = ServerConfiguration.bundledWebRoot) {
+    public init(host: String, port: Int, webRoot: String = ServerConfiguration.bundledWebRoot, devMode: Bool = false) {
         self.host = host
         self.port = port
         self.webRoot = webRoot
+        self.devMode = devMode
     }
 
     /// The meeting page shipped inside this module's resource bundle.

@@ -4,6 +4,7 @@ import Store
 /// `GET /healthz` and `GET /v1/version`: what load balancers and clients probe first.
 struct SystemRoutes: Sendable {
     let store: RoomStore
+    var devMode = false
 
     func register(on router: Router<some RequestContext>) {
         router.get("healthz") { _, _ -> HealthStatus in
@@ -17,7 +18,9 @@ struct SystemRoutes: Sendable {
                                message: "database unavailable: \(error)")
             }
         }
-        router.get("v1/version") { _, _ in VersionInfo.current }
+        var version = VersionInfo.current
+        version.devMode = devMode
+        router.get("v1/version") { [version] _, _ in version }
     }
 }
 

@@ -50,6 +50,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("api-secret"), help: "The API key's secret (env PARLEY_API_SECRET).")
     var apiSecret: String?
 
+    @Flag(name: .customLong("dev"),
+          help: "Development mode: the meeting page gets join tokens from the server (GET /v1/dev/token) for anyone. Never in production.")
+    var devMode = false
+
     func run() async throws {
         let settings = try ServeSettings(
             flags: .init(httpHost: httpHost, httpPort: httpPort, dataDirectory: dataDirectory, logLevel: logLevel,
@@ -120,10 +124,13 @@ struct ServeCommand: AsyncParsableCommand {
         ])
 
         let host = settings.httpHost
+        if devMode { logger.warning("development mode: anyone can get a join token from /v1/dev/token") }
+        let meetings = MeetingRegistry(rooms: RoomRegistry(media: media), store: store, logger: logger)
         let application = buildApplication(
-            configuration: ServerConfiguration(host: host, port: settings.httpPort),
+            configuration: ServerConfiguration(host: host, port: settings.httpPort, devMode: devMode),
             store: store,
             echo: EchoService(media: media),
+            signaling: SignalingSetup(meetings: meetings, media: media),
             authentication: authentication,
             logger: logger,
             onServerRunning: { port in
@@ -137,7 +144,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
         )
         let serviceGroup = ServiceGroup(
-            services: [MediaServerService(server: media), application,
+            services: [MediaServerService(server: media, meetings: meetings), application,
                        EmptyRoomCloserService(closer: EmptyRoomCloser(store: store, logger: logger))],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger

@@ -15,5 +15,6 @@ def test_openapi_document_is_valid_and_complete(parley_server):
         document = yaml.safe_load(response.read())
     validate(document)  # raises on an invalid document
     assert set(document["paths"]) == {
-        "/healthz", "/v1/version", "/v1/echo", "/v1/rooms", "/v1/rooms/{room}", "/v1/tokens"}
+        "/healthz", "/v1/version", "/v1/echo", "/v1/rooms", "/v1/rooms/{room}", "/v1/tokens",
+        "/v1/rooms/{room}/participants", "/v1/rooms/{room}/participants/{identity}", "/v1/rtc", "/v1/dev/token"}
     assert document["paths"]["/v1/rooms/{room}"].keys() >= {"get", "patch", "delete"}

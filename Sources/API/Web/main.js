@@ -1,25 +1,107 @@
 // The meeting page's entry module. No build step: plain ES modules served as they are.
-import { fetchServerVersion } from "./api.js";
+//
+// `/?room=R&name=N` on a `parley serve --dev` server joins at once (the page asks the server for
+// a token); `/?room=R&token=JWT` joins with a token from the embedding application.
+import { fetchDevToken, fetchServerVersion } from "./api.js";
+import { Meeting } from "./meeting.js";
+import { TileGrid } from "./tiles.js";
 
-const versionLabel = document.getElementById("server-version");
-const joinForm = document.getElementById("join-form");
-const joinStatus = document.getElementById("join-status");
-
+const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
-document.getElementById("room").value = params.get("room") ?? "";
-document.getElementById("name").value = params.get("name") ?? "";
+$("room").value = params.get("room") ?? "";
+$("name").value = params.get("name") ?? "";
 
+let server = null;
 try {
-  const info = await fetchServerVersion();
-  versionLabel.textContent = `${info.name} ${info.version}`;
-  versionLabel.dataset.ready = "true";
+  server = await fetchServerVersion();
+  $("server-version").textContent = `${server.name} ${server.version}`;
+  $("server-version").dataset.ready = "true";
 } catch (error) {
-  versionLabel.textContent = `server unreachable: ${error.message}`;
-  versionLabel.classList.add("error");
+  $("server-version").textContent = `server unreachable: ${error.message}`;
+  $("server-version").classList.add("error");
 }
 
-joinForm.addEventListener("submit", (event) => {
+$("join-form").addEventListener("submit", (event) => {
   event.preventDefault();
-  // Joining needs the signaling service, which this server version does not have yet.
-  joinStatus.textContent = "This server does not host meetings yet.";
+  join($("room").value.trim(), $("name").value.trim(), params.get("token"));
 });
+
+if (params.get("token")) {
+  join(params.get("room") ?? "", params.get("name") ?? "", params.get("token"));
+} else if (server?.devMode && params.get("room") && params.get("name")) {
+  join(params.get("room"), params.get("name"), null);
+}
+
+async function join(room, name, token) {
+  const status = $("join-status");
+  if (!token) {
+    if (!server?.devMode) {
+      status.textContent = "Joining needs a link with a token from the application that hosts this meeting.";
+      return;
+    }
+    try {
+      token = (await fetchDevToken(room, name)).token;
+    } catch (error) {
+      status.textContent = `Cannot join: ${error.message}`;
+      return;
+    }
+  }
+  $("join-form").hidden = true;
+  $("meeting").hidden = false;
+  $("room-label").textContent = room;
+
+  const meeting = new Meeting(token);
+  window.parleyMeeting = meeting; // for the browser tests and the console
+  const grid = new TileGrid($("tiles"), {
+    onResize: (sid, width, height) => meeting.setRenderedSize(sid, width, height),
+  });
+  const refresh = ({ detail }) => grid.upsert(detail.participant);
+  meeting.addEventListener("joined", ({ detail }) => grid.showSelf(detail.self.name, meeting.localStream));
+  meeting.addEventListener("participantjoined", refresh);
+  meeting.addEventListener("participantupdated", refresh);
+  meeting.addEventListener("participantleft", ({ detail }) => grid.remove(detail.participant.info.sid));
+  meeting.addEventListener("speakers", ({ detail }) => {
+    for (const participant of meeting.participants.values()) grid.setSpeaking(participant.info.sid, participant.speaking);
+    grid.setSpeaking("self", detail.speaking.has(meeting.self?.sid));
+  });
+  meeting.addEventListener("mediaerror", ({ detail }) => {
+    $("media-error").textContent = detail.message;
+    $("media-error").hidden = false;
+  });
+  meeting.addEventListener("state", ({ detail }) => {
+    $("connection-state").textContent = detail.state;
+    $("connection-state").dataset.state = detail.state;
+    if (detail.state === "reconnecting") grid.clear();
+  });
+  meeting.addEventListener("removed", ({ detail }) => {
+    const reasons = {
+      kicked: "You were removed from the meeting.",
+      room_deleted: "The meeting was ended.",
+      server_shutdown: "The server is restarting.",
+      duplicate_identity: "You joined from somewhere else.",
+    };
+    finish(reasons[detail.reason] ?? `The meeting ended (${detail.reason}).`, grid);
+  });
+
+  $("toggle-mic").onclick = () => {
+    const muted = meeting.setMuted("audio", !meeting.isMuted("audio"));
+    $("toggle-mic").textContent = muted ? "Unmute mic" : "Mute mic";
+  };
+  $("toggle-camera").onclick = () => {
+    const muted = meeting.setMuted("video", !meeting.isMuted("video"));
+    $("toggle-camera").textContent = muted ? "Start camera" : "Stop camera";
+  };
+  $("leave").onclick = async () => {
+    await meeting.leave();
+    finish("You left the meeting.", grid);
+  };
+  await meeting.start();
+}
+
+function finish(message, grid) {
+  grid.clear();
+  window.parleyMeeting?.localStream?.getTracks().forEach((track) => track.stop());
+  $("meeting").hidden = true;
+  $("goodbye").textContent = message;
+  $("goodbye").hidden = false;
+}

@@ -1,0 +1,64 @@
+public import Logging
+public import SFU
+public import Signaling
+public import Store
+
+/// The meetings in progress, by room name. A meeting exists while someone is in it; its router
+/// room is placed by `RoomRegistry` (least-loaded worker) and closed with it.
+public actor MeetingRegistry {
+    private let rooms: RoomRegistry
+    private let store: RoomStore
+    private let limits: SignalingLimits
+    private let logger: Logger
+    private var meetings: [String: MeetingRoom] = [:]
+
+    public init(rooms: RoomRegistry, store: RoomStore, limits: SignalingLimits = .default, logger: Logger) {
+        self.rooms = rooms
+        self.store = store
+        self.limits = limits
+        self.logger = logger
+    }
+
+    /// The meeting in room `name`, started if nobody is in it yet.
+    func meeting(named name: String) async -> MeetingRoom {
+        if let meeting = meetings[name] { return meeting }
+        let sfu = await rooms.room(named: name)
+        let meeting = MeetingRoom(name: name, sfu: sfu, store: store, maxParticipants: limits.maxParticipantsPerRoom,
+                                  logger: logger, onEmpty: { [weak self] name in await self?.meetingBecameEmpty(name) })
+        meetings[name] = meeting
+        await meeting.start()
+        return meeting
+    }
+
+    func existing(named name: String) -> MeetingRoom? { meetings[name] }
+
+    private func meetingBecameEmpty(_ name: String) async {
+        guard let meeting = meetings[name], await meeting.participantCount == 0 else { return }
+        meetings[name] = nil
+        await meeting.closeAll(reason: .unknown)
+        await rooms.close(named: name)
+    }
+
+    /// Identities in the meeting now, in join order (empty when nobody is there).
+    public func participants(inRoom name: String) async -> [String] {
+        await meetings[name]?.identities ?? []
+    }
+
+    /// Removes a participant from its meeting (REST kick); false if it is not in it.
+    public func kick(_ identity: String, fromRoom name: String) async -> Bool {
+        guard let meeting = meetings[name] else { return false }
+        return await meeting.kick(identity, reason: .kicked)
+    }
+
+    /// Ends a meeting: everyone gets `leave` with `reason`.
+    public func end(room name: String, reason: SignalingLeaveReason) async {
+        guard let meeting = meetings.removeValue(forKey: name) else { return }
+        await meeting.closeAll(reason: reason)
+        await rooms.close(named: name)
+    }
+
+    /// Ends every meeting (server shutting down).
+    public func endAll(reason: SignalingLeaveReason) async {
+        for name in Array(meetings.keys) { await end(room: name, reason: reason) }
+    }
+}

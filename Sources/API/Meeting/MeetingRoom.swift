@@ -1,0 +1,300 @@
+import Foundation
+import Logging
+import SFU
+import Signaling
+import Store
+
+/// Why the meeting refused a participant or a change; the session turns it into an `error`.
+struct MeetingError: Error, Sendable {
+    let code: SignalingErrorCode
+    let message: String
+}
+
+/// The signaling side of one room: who is in it, what they publish, and a mailbox to each
+/// participant's session. Everything that concerns more than one participant happens here, one
+/// change at a time, so every member sees the same order of joins, tracks and leaves.
+///
+/// Media never passes through here: the SFU `Room` forwards it on its worker. This actor keeps
+/// the names, sids and SDP-level facts that the router does not need, and the durable record in
+/// the store.
+actor MeetingRoom {
+    struct Member {
+        var info: SignalingParticipantInfo
+        let hidden: Bool
+        let mailbox: SessionMailbox
+    }
+
+    /// What a participant gets when it is admitted.
+    struct Admission: Sendable {
+        let room: SignalingRoomInfo
+        let participant: SignalingParticipantInfo
+        let others: [SignalingParticipantInfo]
+        let publisherTransport: Room.TransportParameters
+        let subscriberTransport: Room.TransportParameters
+        /// Every track published now, to subscribe to.
+        let tracks: [MeetingTrack]
+    }
+
+    let name: String
+    let sid: String
+    let sfu: Room
+    private let store: RoomStore
+    private let logger: Logger
+    private let maxParticipants: Int
+    private var members: [String: Member] = [:]
+    /// Join order, so participant lists read the same everywhere.
+    private var order: [String] = []
+    private var tracks: [String: MeetingTrack] = [:]
+    private var eventsTask: Task<Void, Never>?
+    /// Called when the last member leaves, so the registry can let the room go.
+    private let onEmpty: @Sendable (String) async -> Void
+
+    init(name: String, sfu: Room, store: RoomStore, maxParticipants: Int, logger: Logger,
+         onEmpty: @escaping @Sendable (String) async -> Void) {
+        self.name = name
+        self.sid = "RM_" + RandomID.make()
+        self.sfu = sfu
+        self.store = store
+        self.maxParticipants = maxParticipants
+        self.logger = logger
+        self.onEmpty = onEmpty
+    }
+
+    /// Follows the router's events (active speakers; transports that died) until the room closes.
+    func start() {
+        guard eventsTask == nil else { return }
+        let events = sfu.events
+        eventsTask = Task { [weak self] in
+            for await event in events {
+                await self?.handle(event)
+            }
+        }
+    }
+
+    private func handle(_ event: SFU.RoomEvent) async {
+        switch event {
+        case .activeSpeakerChanged(let speaker):
+            let speakers = speaker.flatMap { members[$0] }.map { [SpeakerLevel(participantSid: $0.info.sid, level: 1)] } ?? []
+            broadcast(.activeSpeakers(ActiveSpeakers(speakers: speakers)))
+        case .participantLeft(let identity):
+            // The router dropped it on its own (ICE consent lost, DTLS closed): end the session.
+            if let member = members[identity] {
+                member.mailbox.post(.end(.connectionLost))
+                await remove(identity, reason: .connectionLost)
+            }
+        case .participantJoined, .trackPublished, .trackUnpublished:
+            break
+        }
+    }
+
+    var participantCount: Int { members.count }
+    var identities: [String] { order }
+
+    // MARK: Membership
+
+    func admit(identity: String, name displayName: String, metadata: String, permissions: Signaling.ParticipantPermissions,
+               hidden: Bool, mailbox: SessionMailbox) async throws(MeetingError) -> Admission {
+        if let previous = members[identity] {
+            // The same identity again (a second tab, a client that lost its socket): the newer
+            // session wins, as the person is evidently there now.
+            previous.mailbox.post(.end(.duplicateIdentity))
+            await remove(identity, reason: .duplicateIdentity)
+        }
+        if maxParticipants > 0, members.count >= maxParticipants {
+            throw MeetingError(code: .roomFull, message: "room '\(name)' is full (\(maxParticipants) participants)")
+        }
+        try recordJoin(identity: identity, name: displayName, metadata: metadata, permissions: permissions)
+        let transports: (publisher: Room.TransportParameters, subscriber: Room.TransportParameters)
+        do {
+            transports = try await sfu.joinWithSeparateTransports(identity)
+        } catch {
+            recordLeave(identity, reason: .unknown)
+            throw MeetingError(code: .internal, message: "could not join the router: \(error)")
+        }
+        let info = SignalingParticipantInfo(sid: "PA_" + RandomID.make(), identity: identity, name: displayName,
+                                            metadata: metadata, permissions: permissions)
+        let others = order.compactMap { members[$0] }.filter { !$0.hidden }.map(\.info)
+        members[identity] = Member(info: info, hidden: hidden, mailbox: mailbox)
+        order.append(identity)
+        if !hidden { broadcast(.participantJoined(ParticipantPayload(participant: info)), except: identity) }
+        logger.info("participant joined", metadata: ["room": "\(name)", "identity": "\(identity)"])
+        return Admission(room: SignalingRoomInfo(name: name, sid: sid), participant: info, others: others,
+                         publisherTransport: transports.publisher, subscriberTransport: transports.subscriber,
+                         tracks: order.flatMap { owner in tracks.values.filter { $0.owner == owner } })
+    }
+
+    /// Takes a participant out: its tracks end for everyone, the router drops its transports.
+    /// With `sid`, only if the member is still that session (not a newer one of the identity).
+    func remove(_ identity: String, sid: String? = nil, reason: SignalingLeaveReason) async {
+        guard let member = members[identity], sid == nil || member.info.sid == sid else { return }
+        members[identity] = nil
+        order.removeAll { $0 == identity }
+        for track in tracks.values where track.owner == identity {
+            tracks[track.sid] = nil
+            announceUnpublished(track)
+        }
+        await sfu.leave(identity)
+        recordLeave(identity, reason: reason)
+        if !member.hidden {
+            broadcast(.participantLeft(ParticipantLeft(sid: member.info.sid, reason: reason)))
+        }
+        logger.info("participant left", metadata: ["room": "\(name)", "identity": "\(identity)",
+                                                   "reason": "\(reason)"])
+        if members.isEmpty { await onEmpty(name) }
+    }
+
+    /// Ends a participant's session from outside (REST kick): its session says goodbye.
+    func kick(_ identity: String, reason: SignalingLeaveReason) async -> Bool {
+        guard let member = members[identity] else { return false }
+        member.mailbox.post(.end(reason))
+        await remove(identity, reason: reason)
+        return true
+    }
+
+    /// Ends every session (room deleted, server stopping).
+    func closeAll(reason: SignalingLeaveReason) async {
+        for identity in order.reversed() {
+            members[identity]?.mailbox.post(.end(reason))
+            await remove(identity, reason: reason)
+        }
+        eventsTask?.cancel()
+    }
+
+    // MARK: Tracks
+
+    /// A track the router now forwards: everyone learns of it; the others may subscribe.
+    func published(_ track: MeetingTrack) {
+        guard members[track.owner] != nil else { return }
+        tracks[track.sid] = track
+        members[track.owner]?.info.tracks.append(track.info)
+        do {
+            try store.recordTrackPublished(room: name, participant: track.owner, trackID: track.sid,
+                                           kind: track.info.kind == .audio ? .audio : .video,
+                                           source: Self.storeSource(track.info.source), muted: track.info.muted)
+        } catch {
+            logger.warning("could not record a track", metadata: ["room": "\(name)", "error": "\(error)"])
+        }
+        broadcast(.trackPublished(TrackPublished(participantSid: track.ownerSid, cid: track.cid, track: track.info)),
+                  except: track.owner)
+        members[track.owner]?.mailbox.post(.deliver(.trackPublished(
+            TrackPublished(participantSid: track.ownerSid, cid: track.cid, track: track.info))))
+        for (identity, member) in members where identity != track.owner {
+            member.mailbox.post(.trackAvailable(track))
+        }
+    }
+
+    func unpublished(sid: String, by identity: String) {
+        guard let track = tracks[sid], track.owner == identity else { return }
+        tracks[sid] = nil
+        announceUnpublished(track)
+    }
+
+    private func announceUnpublished(_ track: MeetingTrack) {
+        members[track.owner]?.info.tracks.removeAll { $0.sid == track.sid }
+        do {
+            try store.recordTrackUnpublished(room: name, trackID: track.sid)
+        } catch {
+            logger.warning("could not record an unpublish", metadata: ["room": "\(name)", "error": "\(error)"])
+        }
+        broadcast(.trackUnpublished(TrackUnpublished(participantSid: track.ownerSid, trackSid: track.sid)))
+        for (identity, member) in members where identity != track.owner {
+            member.mailbox.post(.trackGone(sid: track.sid))
+        }
+    }
+
+    func setMuted(sid: String, muted: Bool, by identity: String?) async throws(MeetingError) {
+        guard var track = tracks[sid], identity == nil || track.owner == identity else {
+            throw MeetingError(code: .notFound, message: "no track '\(sid)'" + (identity.map { " of \($0)" } ?? ""))
+        }
+        try? await sfu.setMuted(sid, muted)
+        track.info.muted = muted
+        tracks[sid] = track
+        if let index = members[track.owner]?.info.tracks.firstIndex(where: { $0.sid == sid }) {
+            members[track.owner]?.info.tracks[index].muted = muted
+        }
+        _ = try? store.setTrackMuted(room: name, trackID: sid, muted: muted)
+        broadcast(.trackMuted(TrackMuted(participantSid: track.ownerSid, trackSid: sid, muted: muted)))
+    }
+
+    func track(sid: String) -> MeetingTrack? { tracks[sid] }
+
+    func trackCount(of identity: String) -> Int { tracks.values.filter { $0.owner == identity }.count }
+
+    // MARK: Messages
+
+    /// Sends a message to every member but `excluded`.
+    func broadcast(_ message: ServerMessage, except excluded: String? = nil) {
+        for (identity, member) in members where identity != excluded {
+            member.mailbox.post(.deliver(message))
+        }
+    }
+
+    /// Sends a message to the given identities (all when nil); returns how many got it.
+    func send(_ message: ServerMessage, to identities: [String]?) -> Int {
+        let targets = identities ?? order
+        var delivered = 0
+        for identity in targets {
+            guard let member = members[identity] else { continue }
+            member.mailbox.post(.deliver(message))
+            delivered += 1
+        }
+        return delivered
+    }
+
+    // MARK: Store
+
+    private func recordJoin(identity: String, name displayName: String, metadata: String,
+                            permissions: Signaling.ParticipantPermissions) throws(MeetingError) {
+        let stored = Store.ParticipantPermissions(canPublish: permissions.canPublish,
+                                                  canSubscribe: permissions.canSubscribe)
+        func join() throws(StoreError) {
+            try store.recordParticipantJoined(room: name, identity: identity, name: displayName, metadata: metadata,
+                                              permissions: stored)
+        }
+        do {
+            do {
+                try join()
+            } catch .unknownRoom, .roomClosed {
+                // Joining a room nobody created opens it with default settings.
+                try store.createRoom(NewRoom(name: name))
+                try join()
+            } catch .participantAlreadyJoined {
+                // A stale row (the previous session of this identity ended without a record).
+                try store.recordParticipantLeft(room: name, identity: identity, reason: SignalingLeaveReason.unknown.rawValue)
+                try join()
+            }
+        } catch .roomFull(_, let maximum) {
+            throw MeetingError(code: .roomFull, message: "room '\(name)' is full (\(maximum) participants)")
+        } catch {
+            throw MeetingError(code: .internal, message: "could not record the join: \(error)")
+        }
+    }
+
+    private func recordLeave(_ identity: String, reason: SignalingLeaveReason) {
+        do {
+            try store.recordParticipantLeft(room: name, identity: identity, reason: reason.rawValue)
+        } catch {
+            logger.warning("could not record a leave", metadata: ["room": "\(name)", "error": "\(error)"])
+        }
+    }
+
+    private static func storeSource(_ source: SignalingTrackSource) -> Store.TrackSource {
+        switch source {
+        case .camera: .camera
+        case .microphone: .microphone
+        case .screenShare: .screenShare
+        case .screenShareAudio: .screenShareAudio
+        case .unknown: .unknown
+        }
+    }
+}
+
+/// Short random ids for sids and reconnect tokens.
+enum RandomID {
+    private static let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+    static func make(length: Int = 12) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<length).map { _ in alphabet.randomElement(using: &generator) ?? "0" })
+    }
+}

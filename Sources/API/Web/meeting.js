@@ -1,0 +1,317 @@
+// A meeting from the browser's side: the signaling socket, a publisher peer connection (the
+// page offers, the server answers) and a subscriber peer connection (the server offers, the page
+// answers). Two connections, each negotiated by one side only, so renegotiation never glares.
+import { SignalingClient } from "./signaling.js";
+
+/** Simulcast layers, lowest first (the server reads them in this order). */
+const VIDEO_LAYERS = [
+  { rid: "q", scaleResolutionDownBy: 4, maxBitrate: 150_000 },
+  { rid: "h", scaleResolutionDownBy: 2, maxBitrate: 500_000 },
+  { rid: "f", scaleResolutionDownBy: 1, maxBitrate: 1_500_000 },
+];
+const CAPTURE = { width: 640, height: 480 };
+const RECONNECT_DELAYS_MS = [500, 1000, 2000, 4000, 8000];
+
+export class Meeting extends EventTarget {
+  constructor(token) {
+    super();
+    this.token = token;
+    this.self = null;
+    /** sid → { info, stream, videoTrackSid, audioTrackSid, speaking } */
+    this.participants = new Map();
+    this.localStream = null;
+    this.localTracks = new Map(); // kind → { track, sid }
+    this.mediaError = null;
+    this.state = "new";
+    this.left = false;
+    this.attempt = 0;
+    this.midToParticipant = new Map();
+  }
+
+  // MARK: Lifecycle
+
+  async start() {
+    await this.#acquireMedia();
+    await this.#connect();
+  }
+
+  async leave() {
+    this.left = true;
+    this.signaling?.send("leave");
+    this.#teardown();
+    this.#setState("left");
+  }
+
+  async #acquireMedia() {
+    try {
+      this.localStream = await navigator.mediaDevices.getUserMedia({ audio: true, video: CAPTURE });
+    } catch (error) {
+      // Join anyway, receive-only; say why nothing is sent.
+      this.mediaError = error.name === "NotAllowedError"
+        ? "Camera and microphone permission was denied: you can see and hear others, they cannot see or hear you."
+        : error.name === "NotFoundError"
+          ? "No camera or microphone was found: you can see and hear others, they cannot see or hear you."
+          : `Camera and microphone unavailable (${error.message}).`;
+      this.#emit("mediaerror", { message: this.mediaError });
+    }
+  }
+
+  async #connect() {
+    this.#setState(this.attempt === 0 ? "connecting" : "reconnecting");
+    const signaling = new SignalingClient(this.token, {
+      onMessage: (type, data) => this.#onMessage(type, data),
+      onClose: () => this.#onSignalingClosed(signaling),
+    });
+    this.signaling = signaling;
+    try {
+      await signaling.opened;
+      const joined = await signaling.request("join", { client: { sdk: "parley-web", sdkVersion: "1" }, autoSubscribe: true });
+      this.attempt = 0;
+      this.#onJoined(joined);
+      await this.#publish();
+      this.#setState("connected");
+    } catch (error) {
+      console.warn("join failed:", error.message);
+      signaling.close();
+    }
+  }
+
+  #onSignalingClosed(signaling) {
+    if (signaling !== this.signaling) return;
+    this.#teardown();
+    if (this.left) return;
+    // Automatic reconnect: join again as the same person, publish again.
+    const delay = RECONNECT_DELAYS_MS[Math.min(this.attempt, RECONNECT_DELAYS_MS.length - 1)];
+    this.attempt += 1;
+    this.#setState("reconnecting");
+    this.reconnectTimer = setTimeout(() => this.#connect(), delay);
+  }
+
+  #teardown() {
+    clearTimeout(this.reconnectTimer);
+    const signaling = this.signaling;
+    this.signaling = null;
+    signaling?.close();
+    this.publisher?.close();
+    this.subscriber?.close();
+    this.publisher = null;
+    this.subscriber = null;
+    this.subscriberQueue = Promise.resolve();
+    for (const sid of [...this.participants.keys()]) this.#removeParticipant(sid);
+    this.midToParticipant.clear();
+  }
+
+  // MARK: Server messages
+
+  #onJoined(joined) {
+    this.self = joined.participant;
+    this.room = joined.room;
+    this.#emit("joined", { self: this.self, room: this.room });
+    this.subscriber = this.#makeSubscriber();
+    for (const info of joined.participants) this.#addParticipant(info);
+  }
+
+  #onMessage(type, data) {
+    switch (type) {
+      case "subscribe_offer": this.#answerSubscriberOffer(data); break;
+      case "participant_joined": this.#addParticipant(data.participant); break;
+      case "participant_left": this.#removeParticipant(data.sid); break;
+      case "track_published": this.#trackPublished(data); break;
+      case "track_unpublished": this.#trackUnpublished(data); break;
+      case "track_muted": this.#trackMuted(data); break;
+      case "active_speakers": this.#activeSpeakers(data.speakers); break;
+      case "leave":
+        this.left = true;
+        this.leaveReason = data.reason;
+        this.#teardown();
+        this.#setState("left");
+        this.#emit("removed", { reason: data.reason });
+        break;
+      case "error": console.warn("signaling error:", data.code, data.message); break;
+    }
+  }
+
+  #addParticipant(info) {
+    if (!info || info.sid === this.self?.sid || this.participants.has(info.sid)) return;
+    const participant = { info, stream: new MediaStream(), speaking: false };
+    this.participants.set(info.sid, participant);
+    this.#emit("participantjoined", { participant });
+  }
+
+  #removeParticipant(sid) {
+    const participant = this.participants.get(sid);
+    if (!participant) return;
+    this.participants.delete(sid);
+    this.#emit("participantleft", { participant });
+  }
+
+  #trackPublished({ participantSid, cid, track }) {
+    if (participantSid === this.self?.sid) {
+      for (const local of this.localTracks.values()) if (local.track.id === cid) local.sid = track.sid;
+      return;
+    }
+    const participant = this.participants.get(participantSid);
+    if (!participant) return;
+    participant.info.tracks = [...(participant.info.tracks ?? []).filter((t) => t.sid !== track.sid), track];
+    this.#emit("participantupdated", { participant });
+  }
+
+  #trackUnpublished({ participantSid, trackSid }) {
+    const participant = this.participants.get(participantSid);
+    if (!participant) return;
+    participant.info.tracks = (participant.info.tracks ?? []).filter((t) => t.sid !== trackSid);
+    this.#emit("participantupdated", { participant });
+  }
+
+  #trackMuted({ participantSid, trackSid, muted }) {
+    const participant = this.participants.get(participantSid);
+    const track = participant?.info.tracks?.find((t) => t.sid === trackSid);
+    if (!track) return;
+    track.muted = muted;
+    this.#emit("participantupdated", { participant });
+  }
+
+  #activeSpeakers(speakers) {
+    const speaking = new Set(speakers.map((s) => s.participantSid));
+    for (const participant of this.participants.values()) participant.speaking = speaking.has(participant.info.sid);
+    this.selfSpeaking = speaking.has(this.self?.sid);
+    this.#emit("speakers", { speaking });
+  }
+
+  // MARK: Publisher connection
+
+  async #publish() {
+    if (!this.localStream) return;
+    const pc = new RTCPeerConnection({ bundlePolicy: "max-bundle" });
+    this.publisher = pc;
+    this.#watchConnection(pc, "publisher");
+    pc.addEventListener("icecandidate", ({ candidate }) => this.#trickle("publisher", candidate));
+    const requests = [];
+    this.localTracks.clear();
+    for (const track of this.localStream.getTracks()) {
+      const video = track.kind === "video";
+      pc.addTransceiver(track, {
+        direction: "sendonly",
+        streams: [this.localStream],
+        sendEncodings: video ? VIDEO_LAYERS.map((layer) => ({ ...layer })) : undefined,
+      });
+      const settings = track.getSettings();
+      requests.push({
+        cid: track.id, kind: track.kind, source: video ? "camera" : "microphone", name: track.label,
+        muted: !track.enabled,
+        layers: video ? VIDEO_LAYERS.map((layer) => ({
+          rid: layer.rid, maxBitrate: layer.maxBitrate,
+          width: Math.round((settings.width ?? CAPTURE.width) / layer.scaleResolutionDownBy),
+          height: Math.round((settings.height ?? CAPTURE.height) / layer.scaleResolutionDownBy),
+        })) : [],
+      });
+      this.localTracks.set(track.kind, { track, sid: null });
+    }
+    const offer = await pc.createOffer();
+    await pc.setLocalDescription(offer);
+    const answer = await this.signaling.request("publish_offer", { sdp: offer.sdp, tracks: requests, unpublish: [] });
+    await pc.setRemoteDescription({ type: "answer", sdp: answer.sdp });
+  }
+
+  /** Mutes or unmutes the own microphone or camera; returns the new muted state. */
+  setMuted(kind, muted) {
+    const local = this.localTracks.get(kind);
+    if (!local) return null;
+    local.track.enabled = !muted;
+    if (local.sid) this.signaling?.send("mute", { trackSid: local.sid, muted });
+    return muted;
+  }
+
+  isMuted(kind) {
+    const local = this.localTracks.get(kind);
+    return local ? !local.track.enabled : true;
+  }
+
+  // MARK: Subscriber connection
+
+  #makeSubscriber() {
+    const pc = new RTCPeerConnection({ bundlePolicy: "max-bundle" });
+    this.subscriberQueue = Promise.resolve();
+    this.#watchConnection(pc, "subscriber");
+    pc.addEventListener("icecandidate", ({ candidate }) => this.#trickle("subscriber", candidate));
+    pc.addEventListener("track", ({ track, streams, transceiver }) => {
+      // The server names each stream after the participant who publishes it.
+      const sid = streams[0]?.id;
+      this.midToParticipant.set(transceiver.mid, sid);
+      const participant = this.participants.get(sid);
+      if (!participant) return;
+      participant.stream.addTrack(track);
+      track.addEventListener("ended", () => participant.stream.removeTrack(track));
+      this.#emit("participantupdated", { participant });
+    });
+    return pc;
+  }
+
+  #answerSubscriberOffer({ sdp, version }) {
+    // Offers are answered one at a time, in the order they came.
+    const pc = this.subscriber;
+    this.subscriberQueue = this.subscriberQueue.then(async () => {
+      if (!pc || pc !== this.subscriber) return;
+      await pc.setRemoteDescription({ type: "offer", sdp });
+      const answer = await pc.createAnswer();
+      await pc.setLocalDescription(answer);
+      this.signaling?.send("subscribe_answer", { sdp: answer.sdp, version });
+    }).catch((error) => console.warn("subscriber negotiation failed:", error.message));
+  }
+
+  /** Tells the server how large a participant's video is shown (0×0: hidden), so it picks a layer. */
+  setRenderedSize(participantSid, width, height) {
+    const participant = this.participants.get(participantSid);
+    const video = participant?.info.tracks?.find((t) => t.kind === "video");
+    if (!video || !this.signaling) return;
+    const visible = width > 0 && height > 0;
+    const request = { trackSid: video.sid, subscribe: visible };
+    if (visible) Object.assign(request, { width: Math.round(width * devicePixelRatio), height: Math.round(height * devicePixelRatio) });
+    this.signaling.send("update_subscription", request);
+  }
+
+  // MARK: Helpers
+
+  #trickle(target, candidate) {
+    if (!candidate || !candidate.candidate) return;
+    this.signaling?.send("trickle", { target, candidate: candidate.toJSON() });
+  }
+
+  #watchConnection(pc, label) {
+    pc.addEventListener("connectionstatechange", () => {
+      this.#emit("connection", { label, state: pc.connectionState });
+      if (pc.connectionState === "failed" && pc === this[label]) {
+        // ICE or DTLS gave up: start over on a fresh socket.
+        this.signaling?.close();
+      }
+    });
+  }
+
+  #setState(state) {
+    this.state = state;
+    this.#emit("state", { state });
+  }
+
+  #emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+
+  /** Receive statistics per remote participant (for the connection panel and for tests). */
+  async receiveStats() {
+    const result = {};
+    for (const [sid, participant] of this.participants) {
+      result[sid] = { name: participant.info.name, identity: participant.info.identity, framesDecoded: 0, audioBytesReceived: 0 };
+    }
+    if (!this.subscriber) return result;
+    const report = await this.subscriber.getStats();
+    report.forEach((stat) => {
+      if (stat.type !== "inbound-rtp") return;
+      const sid = this.midToParticipant.get(stat.mid);
+      const entry = result[sid];
+      if (!entry) return;
+      if (stat.kind === "video") entry.framesDecoded += stat.framesDecoded ?? 0;
+      if (stat.kind === "audio") entry.audioBytesReceived += stat.bytesReceived ?? 0;
+    });
+    return result;
+  }
+}

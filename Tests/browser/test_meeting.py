@@ -1,0 +1,154 @@
+"""A meeting through the meeting page itself: three headless Chromium participants join one
+room on a `parley serve --dev` server, see and hear each other, one leaves, one is kicked over
+the REST API."""
+import base64
+import hashlib
+import hmac
+import json
+import time
+import urllib.request
+
+import pytest
+from selenium.webdriver.common.by import By
+
+from conftest import ParleyServer
+
+pytestmark = pytest.mark.timeout(240)
+
+API_KEY = "browser-test-key"
+API_SECRET = "browser-test-secret-that-is-long-enough-for-hs256"
+
+RECEIVE_STATS = """
+const done = arguments[arguments.length - 1];
+if (!window.parleyMeeting) { done(null); return; }
+window.parleyMeeting.receiveStats().then(done, () => done(null));
+"""
+
+
+@pytest.fixture
+def dev_server():
+    server = ParleyServer(extra_args=("--dev", "--api-key", API_KEY, "--api-secret", API_SECRET))
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def browsers(request):
+    from conftest import CHROMEDRIVER, chromium_options
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    drivers = []
+    try:
+        for _ in range(3):
+            options = chromium_options()
+            options.add_argument("--autoplay-policy=no-user-gesture-required")
+            driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+            driver.set_page_load_timeout(30)
+            drivers.append(driver)
+        yield drivers
+    finally:
+        for driver in drivers:
+            driver.quit()
+
+
+def admin_token(room):
+    """An HS256 JWT with the roomAdmin grant, signed with the server's API secret."""
+    def segment(value):
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=")
+    now = int(time.time())
+    claims = {"iss": API_KEY, "sub": "test-admin", "nbf": now - 5, "exp": now + 600,
+              "video": {"roomAdmin": True, "room": room, "roomCreate": True, "roomList": True}}
+    signing_input = segment({"alg": "HS256", "typ": "JWT"}) + b"." + segment(claims)
+    signature = hmac.new(API_SECRET.encode(), signing_input, hashlib.sha256).digest()
+    return (signing_input + b"." + base64.urlsafe_b64encode(signature).rstrip(b"=")).decode()
+
+
+def rest(server, method, path, token):
+    request = urllib.request.Request(server.url.rstrip("/") + path, method=method,
+                                     headers={"Authorization": f"Bearer {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            body = response.read()
+            return response.status, json.loads(body) if body else None
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+def stats(browser):
+    return browser.execute_async_script(RECEIVE_STATS) or {}
+
+
+def by_name(snapshot):
+    return {entry["name"]: entry for entry in snapshot.values()}
+
+
+def wait_until(description, condition, timeout):
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        ok, last = condition()
+        if ok:
+            return last
+        time.sleep(0.5)
+    raise AssertionError(f"{description} not within {timeout} s; last: {last}")
+
+
+def tile_names(browser):
+    return sorted(element.get_attribute("data-identity").rsplit("-", 1)[0]
+                  for element in browser.find_elements(By.CSS_SELECTOR, ".tile[data-identity]"))
+
+
+def test_three_participants_see_and_hear_each_other_then_one_leaves_and_one_is_kicked(dev_server, browsers):
+    names = ["Alice", "Bob", "Carol"]
+    for browser, name in zip(browsers, names):
+        browser.get(dev_server.url + f"?room=standup&name={name}")
+
+    def everyone_decodes_everyone():
+        snapshots = [by_name(stats(browser)) for browser in browsers]
+        for browser_name, snapshot in zip(names, snapshots):
+            others = [n for n in names if n != browser_name]
+            if sorted(snapshot) != sorted(others):
+                return False, snapshots
+            if any(snapshot[n]["framesDecoded"] == 0 or snapshot[n]["audioBytesReceived"] == 0 for n in others):
+                return False, snapshots
+        return True, snapshots
+
+    first = wait_until("every participant decoding the other two", everyone_decodes_everyone, timeout=90)
+
+    # Media keeps flowing: frames keep being decoded and audio bytes keep arriving.
+    time.sleep(3)
+    for browser, browser_name, before in zip(browsers, names, first):
+        after = by_name(stats(browser))
+        for other in (n for n in names if n != browser_name):
+            assert after[other]["framesDecoded"] > before[other]["framesDecoded"] + 15, (browser_name, other, before, after)
+            assert after[other]["audioBytesReceived"] > before[other]["audioBytesReceived"], (browser_name, other)
+    for browser, browser_name in zip(browsers, names):
+        assert tile_names(browser) == sorted(n for n in names if n != browser_name)
+
+    # Carol leaves with the page's Leave button: the others' tiles for her go away.
+    carol = browsers[2]
+    carol.find_element(By.ID, "leave").click()
+    for browser in browsers[:2]:
+        wait_until("Carol's tile removed", lambda: ("Carol" not in tile_names(browser), tile_names(browser)), 20)
+    assert "left" in carol.find_element(By.ID, "goodbye").text
+
+    # The server's record: Carol left, Alice and Bob are there.
+    token = admin_token("standup")
+    status, body = rest(dev_server, "GET", "/v1/rooms/standup/participants", token)
+    assert status == 200, body
+    present = sorted(p["name"] for p in body["participants"])
+    assert present == ["Alice", "Bob"], body
+
+    # A REST kick removes Bob from his page; Alice's tile for him goes.
+    bob_identity = next(p["identity"] for p in body["participants"] if p["name"] == "Bob")
+    status, body = rest(dev_server, "DELETE", f"/v1/rooms/standup/participants/{bob_identity}", token)
+    assert status == 204, body
+    bob = browsers[1]
+    wait_until("Bob's page saying he was removed",
+               lambda: ("removed" in bob.find_element(By.ID, "goodbye").text, bob.find_element(By.ID, "goodbye").text), 20)
+    wait_until("Bob's tile removed", lambda: ("Bob" not in tile_names(browsers[0]), tile_names(browsers[0])), 20)
+
+    # Kicking someone who is not there is a JSON 404.
+    status, body = rest(dev_server, "DELETE", f"/v1/rooms/standup/participants/{bob_identity}", token)
+    assert status == 404 and body["error"]["code"] == "not_found", body
