@@ -147,9 +147,11 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: [
-                "API", "Store", "Auth",
+                "API", "Store", "Auth", "Signaling", "SDP", "SFU", "WebRTC", "DTLS",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],
+            resources: [.copy("Fixtures")],
             swiftSettings: strictSwift
         ),
         .testTarget(name: "parleyTests", dependencies: ["parley"], swiftSettings: strictSwift),

@@ -1,0 +1,144 @@
+import API
+import Auth
+import DTLS
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import HummingbirdWSClient
+import Logging
+import SFU
+import Signaling
+import Store
+import Testing
+import WebRTC
+
+/// A real server in process: HTTP and WebSocket on a loopback port, one media worker on a
+/// loopback UDP port, SQLite in a temporary folder.
+struct SignalingTestServer {
+    let store: RoomStore
+    let meetings: MeetingRegistry
+    let port: Int
+
+    static func run(devMode: Bool = false, limits: SignalingLimits = .default,
+                    _ body: @Sendable (SignalingTestServer, any TestClientProtocol) async throws -> Void) async throws {
+        let folder = NSTemporaryDirectory() + "parley-signaling-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let store = try RoomStore(path: folder + "/parley.sqlite")
+        let media = try await MediaServer.start(
+            MediaServerConfiguration(bindHost: "127.0.0.1", bindIPv6Host: nil, basePort: 0, workerCount: 1,
+                                     enableTCP: false, announcedAddresses: ["127.0.0.1"]),
+            certificate: .generateSelfSigned())
+        let logger = Logger(label: "signaling-test")
+        let meetings = MeetingRegistry(rooms: RoomRegistry(media: media), store: store, limits: limits, logger: logger)
+        let authentication = APIAuthentication(keys: try APIKeyStore([TestKeys.server]), issuingKey: TestKeys.server)
+        let application = buildApplication(
+            configuration: ServerConfiguration(host: "127.0.0.1", port: 0, devMode: devMode), store: store,
+            signaling: SignalingSetup(meetings: meetings, media: media, limits: limits),
+            authentication: authentication, logger: logger)
+        do {
+            try await application.test(.live) { client in
+                let port = try #require(client.port)
+                try await body(SignalingTestServer(store: store, meetings: meetings, port: port), client)
+            }
+        } catch {
+            await meetings.endAll(reason: .serverShutdown)
+            await media.shutdown()
+            throw error
+        }
+        await meetings.endAll(reason: .serverShutdown)
+        await media.shutdown()
+    }
+
+    static func joinToken(_ identity: String, room: String = "standup", name: String? = nil,
+                          canPublish: Bool = true) async throws -> String {
+        try await TokenIssuer(key: TestKeys.server).mint(
+            identity: identity, name: name ?? identity,
+            grants: VideoGrants(roomJoin: true, room: room, canPublish: canPublish), validFor: .seconds(600))
+    }
+
+    /// A signaling socket for `identity`, closed when `body` returns.
+    func connect<T: Sendable>(_ identity: String, room: String = "standup", canPublish: Bool = true,
+                              _ body: @Sendable (SignalingTestSocket) async throws -> T) async throws -> T {
+        let token = try await Self.joinToken(identity, room: room, canPublish: canPublish)
+        let socket = SignalingTestSocket(url: "ws://127.0.0.1:\(port)/v1/rtc?access_token=\(token)")
+        defer { socket.close() }
+        return try await body(socket)
+    }
+}
+
+/// The client side of a signaling WebSocket, for tests: send text, await server messages.
+final class SignalingTestSocket: Sendable {
+    private let outgoing: AsyncStream<String>.Continuation
+    private let incoming: AsyncStream<SignalingEnvelope<ServerMessage>>
+    private let iterator: IteratorBox
+    private let task: Task<Void, Never>
+
+    /// Holds the one iterator over incoming messages; tests read it from one task at a time.
+    private final class IteratorBox: @unchecked Sendable {
+        var iterator: AsyncStream<SignalingEnvelope<ServerMessage>>.AsyncIterator
+        init(_ iterator: AsyncStream<SignalingEnvelope<ServerMessage>>.AsyncIterator) { self.iterator = iterator }
+    }
+
+    init(url: String) {
+        let (outgoingStream, outgoing) = AsyncStream.makeStream(of: String.self)
+        let (incoming, incomingContinuation) = AsyncStream.makeStream(of: SignalingEnvelope<ServerMessage>.self)
+        self.outgoing = outgoing
+        self.incoming = incoming
+        self.iterator = IteratorBox(incoming.makeAsyncIterator())
+        task = Task {
+            _ = try? await WebSocketClient.connect(
+                url: url, configuration: .init(maxFrameSize: 1 << 20), logger: Logger(label: "test-socket")
+            ) { inbound, outbound, _ in
+                let reader = Task {
+                    for try await message in inbound.messages(maxSize: 1 << 22) {
+                        guard case .text(let text) = message,
+                              let envelope = try? SignalingCodec.decodeServerEnvelope(Data(text.utf8)) else { continue }
+                        incomingContinuation.yield(envelope)
+                    }
+                }
+                for await text in outgoingStream { try await outbound.write(.text(text)) }
+                reader.cancel()
+            }
+            incomingContinuation.finish()
+        }
+    }
+
+    func send(_ message: ClientMessage, id: Int? = nil) {
+        outgoing.yield(String(decoding: SignalingCodec.encode(message, id: id), as: UTF8.self))
+    }
+
+    func sendRaw(_ text: String) {
+        outgoing.yield(text)
+    }
+
+    /// The next server message whose type is `type` (others are skipped), within `timeout`.
+    func next(_ type: String, timeout: Duration = .seconds(10)) async throws -> SignalingEnvelope<ServerMessage> {
+        let box = iterator
+        return try await withThrowingTaskGroup(of: SignalingEnvelope<ServerMessage>?.self) { group in
+            group.addTask {
+                while let envelope = await box.iterator.next() {
+                    if envelope.message.type == type { return envelope }
+                }
+                return nil
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            guard let first else { throw SocketTimeout(type: type) }
+            return first
+        }
+    }
+
+    func close() {
+        outgoing.finish()
+    }
+
+    struct SocketTimeout: Error, CustomStringConvertible {
+        let type: String
+        var description: String { "no '\(type)' message arrived" }
+    }
+}
