@@ -43,6 +43,7 @@ public func buildApplication(
     RoomRoutes(store: store, meetings: meetings).register(on: router.group("v1/rooms").add(middleware: authenticated))
     ParticipantRoutes(store: store, meetings: meetings)
         .register(on: router.group("v1/rooms/:room/participants").add(middleware: authenticated))
+    DataRoutes(meetings: meetings).register(on: router.group("v1/rooms/:room/data").add(middleware: authenticated))
     TokenRoutes(issuer: authentication.issuer).register(on: router.group("v1/tokens").add(middleware: authenticated))
     if configuration.devMode { DevTokenRoutes(issuer: authentication.issuer).register(on: router) }
 

@@ -1,6 +1,7 @@
 import Auth
 import Foundation
 import Hummingbird
+import Signaling
 import Store
 
 /// `/v1/rooms/{room}/participants`: who is (and was) in a room, and removing one (kick).
@@ -38,7 +39,105 @@ struct ParticipantRoutes: Sendable {
             }
             return .noContent
         }
+        group.patch(":identity") { request, context -> ParticipantResponse in
+            let room = try context.parameters.require("room")
+            let identity = try context.parameters.require("identity")
+            try context.requireToken().require(.roomAdmin, room: room)
+            let body = try await request.decodeJSON(as: UpdateParticipantRequest.self)
+            if let name = body.name, !(1...128).contains(name.count) {
+                throw APIError(status: .badRequest, code: "invalid_field", message: "name must be 1-128 characters")
+            }
+            if let metadata = body.metadata, metadata.utf8.count > 64 * 1024 {
+                throw APIError(status: .badRequest, code: "invalid_field", message: "metadata is at most 64 KiB")
+            }
+            let current = try RoomRoutes.storeCall { try store.participant(room: room, identity: identity) }
+            guard let current, current.isActive,
+                  await meetings?.updateParticipant(
+                    identity, inRoom: room, displayName: body.name, metadata: body.metadata,
+                    permissions: Signaling.ParticipantPermissions(
+                        canPublish: body.canPublish ?? current.permissions.canPublish,
+                        canSubscribe: body.canSubscribe ?? current.permissions.canSubscribe,
+                        canUpdateMetadata: false)) == true
+            else { throw APIError.notFound("participant '\(identity)' is not in room '\(room)'") }
+            guard let updated = try RoomRoutes.storeCall({ try store.participant(room: room, identity: identity) }) else {
+                throw APIError.notFound("participant '\(identity)' is not in room '\(room)'")
+            }
+            return ParticipantResponse(updated)
+        }
+        group.post(":identity/tracks/:track/mute") { request, context -> HTTPResponse.Status in
+            let room = try context.parameters.require("room")
+            let identity = try context.parameters.require("identity")
+            let track = try context.parameters.require("track")
+            try context.requireToken().require(.roomAdmin, room: room)
+            let body = try await request.decodeJSON(as: MuteTrackRequest.self)
+            guard await meetings?.setMuted(track: track, of: identity, inRoom: room, muted: body.muted) == true else {
+                throw APIError.notFound("participant '\(identity)' publishes no track '\(track)' in room '\(room)'")
+            }
+            return .noContent
+        }
+        group.post(":identity/subscriptions") { request, context -> HTTPResponse.Status in
+            let room = try context.parameters.require("room")
+            let identity = try context.parameters.require("identity")
+            try context.requireToken().require(.roomAdmin, room: room)
+            let body = try await request.decodeJSON(as: UpdateSubscriptionsRequest.self)
+            guard !body.trackSids.isEmpty, body.trackSids.count <= 256 else {
+                throw APIError(status: .badRequest, code: "invalid_field", message: "trackSids: 1-256 track sids")
+            }
+            guard await meetings?.setSubscribed(identity, inRoom: room, trackSids: body.trackSids,
+                                                subscribe: body.subscribe) == true else {
+                throw APIError.notFound("participant '\(identity)' is not in room '\(room)'")
+            }
+            return .noContent
+        }
     }
+}
+
+struct UpdateParticipantRequest: Decodable {
+    var name: String?
+    var metadata: String?
+    var canPublish: Bool?
+    var canSubscribe: Bool?
+}
+
+struct MuteTrackRequest: Decodable {
+    var muted: Bool
+}
+
+struct UpdateSubscriptionsRequest: Decodable {
+    var trackSids: [String]
+    var subscribe: Bool
+}
+
+/// `POST /v1/rooms/{room}/data`: a message to everyone in a room, or to given identities,
+/// delivered as a signaling `data` message.
+struct DataRoutes: Sendable {
+    let meetings: MeetingRegistry?
+
+    func register(on group: RouterGroup<ParleyRequestContext>) {
+        let meetings = meetings
+        group.post { request, context -> DataResponse in
+            let room = try context.parameters.require("room")
+            try context.requireToken().require(.roomAdmin, room: room)
+            let body = try await request.decodeJSON(as: SendDataRequest.self)
+            guard body.payload.utf8.count <= 64 * 1024 else {
+                throw APIError(status: .badRequest, code: "invalid_field", message: "payload is at most 64 KiB")
+            }
+            let delivered = await meetings?.sendData(DataReceived(topic: body.topic, payload: body.payload),
+                                                     toRoom: room, identities: body.destinationIdentities) ?? 0
+            return DataResponse(delivered: delivered)
+        }
+    }
+}
+
+struct SendDataRequest: Decodable {
+    var payload: String
+    var topic: String?
+    /// Nil or absent: everyone in the room.
+    var destinationIdentities: [String]?
+}
+
+struct DataResponse: ResponseEncodable {
+    var delivered: Int
 }
 
 struct ParticipantResponse: ResponseEncodable {

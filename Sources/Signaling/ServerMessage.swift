@@ -23,13 +23,15 @@ public enum ServerMessage: Sendable, Equatable {
     /// The session is over; the server closes the socket after sending it.
     case leave(ServerLeave)
     case pong(PongPayload)
+    /// A message from the room's application.
+    case data(DataReceived)
 
     /// Every `type` string a server may send.
     public static let allTypes = ["joined", "publish_answer", "subscribe_offer", "trickle",
                                   "participant_joined", "participant_updated", "participant_left",
                                   "track_published", "track_unpublished", "track_muted",
                                   "active_speakers", "connection_quality", "subscription_paused",
-                                  "error", "leave", "pong"]
+                                  "error", "leave", "pong", "data"]
 
     /// The envelope `type` of this message.
     public var type: String {
@@ -50,6 +52,7 @@ public enum ServerMessage: Sendable, Equatable {
         case .error: "error"
         case .leave: "leave"
         case .pong: "pong"
+        case .data: "data"
         }
     }
 }
@@ -73,6 +76,7 @@ extension ServerMessage: SignalingEnvelopeMessage {
         case "error": self = .error(try c.decode(SignalingErrorPayload.self, forKey: .data))
         case "leave": self = .leave(try c.decode(ServerLeave.self, forKey: .data))
         case "pong": self = .pong(try c.decode(PongPayload.self, forKey: .data))
+        case "data": self = .data(try c.decode(DataReceived.self, forKey: .data))
         default: throw SignalingDecodeError.unknownType(type)
         }
     }
@@ -95,6 +99,7 @@ extension ServerMessage: SignalingEnvelopeMessage {
         case let .error(p): try c.encode(p, forKey: .data)
         case let .leave(p): try c.encode(p, forKey: .data)
         case let .pong(p): try c.encode(p, forKey: .data)
+        case let .data(p): try c.encode(p, forKey: .data)
         }
     }
 }

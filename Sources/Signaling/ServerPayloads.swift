@@ -194,3 +194,20 @@ public struct PongPayload: Sendable, Equatable, Codable {
         self.serverTime = serverTime
     }
 }
+
+/// `data`: a message for the participant from the room's application (REST
+/// `POST /v1/rooms/{room}/data`), carried on the signaling socket until data channels carry it.
+public struct DataReceived: Sendable, Equatable, Codable {
+    /// Sent by the server on behalf of the application: no participant sid.
+    public var participantSid: String?
+    /// The application's label for the kind of message (e.g. "chat").
+    public var topic: String?
+    /// The message, as the application sent it (UTF-8 text; JSON by convention).
+    public var payload: String
+
+    public init(participantSid: String? = nil, topic: String? = nil, payload: String) {
+        self.participantSid = participantSid
+        self.topic = topic
+        self.payload = payload
+    }
+}

@@ -180,3 +180,67 @@ import Testing
         }
     }
 }
+
+/// What the room's application changes over REST reaches the sessions.
+@Suite(.serialized) struct SignalingRESTControlTests {
+    @Test func renameMuteDataAndSubscriptionsFromTheApplication() async throws {
+        try await SignalingTestServer.run { server, client in
+            try await server.connect("bob") { bob in
+                bob.send(SignalingSessionTests.join, id: 1)
+                _ = try await bob.next("joined")
+                try await server.connect("alice") { alice in
+                    alice.send(SignalingSessionTests.join, id: 1)
+                    _ = try await alice.next("joined")
+                    alice.send(.publishOffer(SignalingSessionTests.publishRequest), id: 2)
+                    _ = try await alice.next("publish_answer")
+                    guard case .trackPublished(let published) = try await bob.next("track_published").message else { return }
+                    let admin = try await TestKeys.token(TestKeys.admin)
+
+                    try await client.call("/v1/rooms/standup/participants/alice", .patch, token: admin,
+                                          json: #"{"name":"Alice B.","metadata":"{\"hand\":true}"}"#) { response in
+                        #expect(response.status == .ok)
+                        #expect(String(buffer: response.body).contains(#""name":"Alice B.""#))
+                    }
+                    guard case .participantUpdated(let updated) = try await bob.next("participant_updated").message else { return }
+                    #expect(updated.participant.name == "Alice B." && updated.participant.metadata == #"{"hand":true}"#)
+                    try await client.call("/v1/rooms/standup/participants/alice", .patch, token: admin,
+                                          json: #"{"name":""}"#) { response in
+                        #expect(response.status == .badRequest)
+                    }
+
+                    let sid = published.track.sid
+                    try await client.call("/v1/rooms/standup/participants/alice/tracks/\(sid)/mute", .post, token: admin,
+                                          json: #"{"muted":true}"#) { response in
+                        #expect(response.status == .noContent)
+                    }
+                    guard case .trackMuted(let muted) = try await bob.next("track_muted").message else { return }
+                    #expect(muted.trackSid == sid && muted.muted)
+                    try await client.call("/v1/rooms/standup/participants/alice/tracks/TR_none/mute", .post, token: admin,
+                                          json: #"{"muted":true}"#) { response in
+                        #expect(response.status == .notFound)
+                    }
+
+                    try await client.call("/v1/rooms/standup/data", .post, token: admin,
+                                          json: #"{"topic":"chat","payload":"hi","destinationIdentities":["bob"]}"#) { response in
+                        #expect(response.status == .ok && String(buffer: response.body) == #"{"delivered":1}"#)
+                    }
+                    guard case .data(let data) = try await bob.next("data").message else { return }
+                    #expect(data.topic == "chat" && data.payload == "hi")
+
+                    try await client.call("/v1/rooms/standup/participants/bob/subscriptions", .post, token: admin,
+                                          json: #"{"trackSids":["\#(sid)"],"subscribe":false}"#) { response in
+                        #expect(response.status == .noContent)
+                    }
+                    try await client.call("/v1/rooms/standup/participants/nobody/subscriptions", .post, token: admin,
+                                          json: #"{"trackSids":["\#(sid)"],"subscribe":false}"#) { response in
+                        #expect(response.status == .notFound)
+                    }
+                    try await client.call("/v1/rooms/standup/participants/bob/subscriptions", .post, token: admin,
+                                          json: #"{"trackSids":[],"subscribe":false}"#) { response in
+                        #expect(response.status == .badRequest)
+                    }
+                }
+            }
+        }
+    }
+}

@@ -68,5 +68,6 @@ enum SignalingExamples {
         .init(message: .error(SignalingErrorPayload(code: .tooManyTracks, message: "a participant may publish at most 16 tracks", requestId: 2))),
         .init(message: .leave(ServerLeave(reason: .serverShutdown, canReconnect: true))),
         .init(id: 5, message: .pong(PongPayload(timestamp: 1_763_771_000_000, serverTime: 1_763_771_000_012))),
+        .init(message: .data(DataReceived(topic: "chat", payload: #"{"text":"The meeting ends in 5 minutes"}"#))),
     ]
 }

@@ -64,9 +64,12 @@ def admin_token(room):
     return (signing_input + b"." + base64.urlsafe_b64encode(signature).rstrip(b"=")).decode()
 
 
-def rest(server, method, path, token):
-    request = urllib.request.Request(server.url.rstrip("/") + path, method=method,
-                                     headers={"Authorization": f"Bearer {token}"})
+def rest(server, method, path, token, body=None):
+    headers = {"Authorization": f"Bearer {token}"}
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+    request = urllib.request.Request(server.url.rstrip("/") + path, method=method, headers=headers,
+                                     data=json.dumps(body).encode() if body is not None else None)
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             body = response.read()
@@ -139,6 +142,16 @@ def test_three_participants_see_and_hear_each_other_then_one_leaves_and_one_is_k
     assert status == 200, body
     present = sorted(p["name"] for p in body["participants"])
     assert present == ["Alice", "Bob"], body
+
+    # The application's message reaches both pages over signaling.
+    status, body = rest(dev_server, "POST", "/v1/rooms/standup/data", token,
+                        {"topic": "chat", "payload": "lunch is served"})
+    assert status == 200 and body["delivered"] == 2, body
+    for browser in browsers[:2]:
+        wait_until("the application's message shown",
+                   lambda: ("lunch is served" in browser.find_element(By.ID, "messages").text,
+                            browser.find_element(By.ID, "messages").text), 10)
+    status, body = rest(dev_server, "GET", "/v1/rooms/standup/participants", token)
 
     # A REST kick removes Bob from his page; Alice's tile for him goes.
     bob_identity = next(p["identity"] for p in body["participants"] if p["name"] == "Bob")

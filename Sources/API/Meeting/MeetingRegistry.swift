@@ -50,6 +50,39 @@ public actor MeetingRegistry {
         return await meeting.kick(identity, reason: .kicked)
     }
 
+    /// Updates a participant in its meeting (REST); false if it is not in it.
+    public func updateParticipant(_ identity: String, inRoom name: String, displayName: String?, metadata: String?,
+                                  permissions: Signaling.ParticipantPermissions?) async -> Bool {
+        await meetings[name]?.update(identity, name: displayName, metadata: metadata, permissions: permissions) ?? false
+    }
+
+    /// Mutes or unmutes a participant's published track (REST); false if there is no such track.
+    public func setMuted(track sid: String, of identity: String, inRoom name: String, muted: Bool) async -> Bool {
+        guard let meeting = meetings[name] else { return false }
+        do {
+            try await meeting.setMuted(sid: sid, muted: muted, by: identity)
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    /// Subscribes or unsubscribes a participant to tracks (REST); false if it is not in the meeting.
+    public func setSubscribed(_ identity: String, inRoom name: String, trackSids: [String], subscribe: Bool) async -> Bool {
+        guard let meeting = meetings[name] else { return false }
+        for sid in trackSids {
+            guard await meeting.applySubscription(SubscriptionUpdate(trackSid: sid, subscribe: subscribe), for: identity)
+            else { return false }
+        }
+        return true
+    }
+
+    /// Sends application data to everyone in a room or to the given identities over their
+    /// signaling sockets; returns how many received it.
+    public func sendData(_ data: DataReceived, toRoom name: String, identities: [String]?) async -> Int {
+        await meetings[name]?.send(.data(data), to: identities) ?? 0
+    }
+
     /// Ends a meeting: everyone gets `leave` with `reason`.
     public func end(room name: String, reason: SignalingLeaveReason) async {
         guard let meeting = meetings.removeValue(forKey: name) else { return }

@@ -220,6 +220,39 @@ actor MeetingRoom {
 
     func trackCount(of identity: String) -> Int { tracks.values.filter { $0.owner == identity }.count }
 
+    // MARK: Changes from the application (REST)
+
+    /// New name, metadata or permissions for a member: stored, told to everyone, and applied
+    /// to its session. False if it is not in the meeting.
+    func update(_ identity: String, name newName: String?, metadata: String?,
+                permissions: Signaling.ParticipantPermissions?) -> Bool {
+        guard var member = members[identity] else { return false }
+        if let newName { member.info.name = newName }
+        if let metadata { member.info.metadata = metadata }
+        if let permissions {
+            member.info.permissions = permissions
+            member.mailbox.post(.permissionsChanged(permissions))
+        }
+        members[identity] = member
+        do {
+            try store.updateParticipant(
+                room: name, identity: identity, name: newName, metadata: metadata,
+                permissions: permissions.map { Store.ParticipantPermissions(canPublish: $0.canPublish,
+                                                                            canSubscribe: $0.canSubscribe) })
+        } catch {
+            logger.warning("could not record a participant update", metadata: ["room": "\(name)", "error": "\(error)"])
+        }
+        if !member.hidden { broadcast(.participantUpdated(ParticipantPayload(participant: member.info))) }
+        return true
+    }
+
+    /// Subscription settings for a member, applied by its session. False if it is not here.
+    func applySubscription(_ update: SubscriptionUpdate, for identity: String) -> Bool {
+        guard let member = members[identity] else { return false }
+        member.mailbox.post(.applySubscription(update))
+        return true
+    }
+
     // MARK: Messages
 
     /// Sends a message to every member but `excluded`.

@@ -36,6 +36,9 @@ final class ParticipantSession {
     private var autoSubscribe = true
     private var rateLimiter: MessageRateLimiter
     private var finished = false
+    /// From the token's grants, until the application changes them (REST).
+    private var canPublish: Bool
+    private var canSubscribe: Bool
 
     // Publisher connection: the client offers, the server answers.
     private var publisherConnected = false
@@ -58,6 +61,8 @@ final class ParticipantSession {
         self.mailbox = mailbox
         self.write = write
         self.rateLimiter = MessageRateLimiter(limits: environment.limits, now: .now)
+        self.canPublish = token.grants.canPublish
+        self.canSubscribe = token.grants.canSubscribe
     }
 
     /// Handles inputs until the session ends; then the participant is out of the meeting.
@@ -68,6 +73,11 @@ final class ParticipantSession {
             case .deliver(let message): await send(message)
             case .trackAvailable(let track): if autoSubscribe { await subscribe(to: track) }
             case .trackGone(let sid): await unsubscribe(from: sid)
+            case .applySubscription(let update):
+                if let meeting { try? await updateSubscription(update, in: meeting) }
+            case .permissionsChanged(let permissions):
+                canPublish = permissions.canPublish
+                canSubscribe = permissions.canSubscribe
             case .end(let reason):
                 // The meeting already took the participant out.
                 admission = nil
@@ -176,7 +186,7 @@ final class ParticipantSession {
 
     private func publish(_ offer: PublishOffer, in meeting: MeetingRoom, admission: MeetingRoom.Admission,
                          id: Int?) async throws(MeetingError) {
-        guard token.grants.canPublish || offer.tracks.isEmpty else {
+        guard canPublish || offer.tracks.isEmpty else {
             throw MeetingError(code: .forbidden, message: "the token does not allow publishing")
         }
         if let code = environment.limits.admitsPublish(offer, publishedTracks: publishedByMid.count) {
@@ -257,7 +267,7 @@ final class ParticipantSession {
     // MARK: Subscriber connection
 
     private func subscribe(to track: MeetingTrack) async {
-        guard let meeting, token.grants.canSubscribe, track.owner != identity,
+        guard let meeting, canSubscribe, track.owner != identity,
               !subscriber.isActive(trackSid: track.sid) else { return }
         let codec = track.subscriberCodec
         let preferences = SubscriptionPreferences(rtxPayloadType: codec.retransmissionPayloadType,

@@ -12,6 +12,10 @@ enum SessionInput: Sendable {
     case trackAvailable(MeetingTrack)
     /// A track this participant may be receiving is gone (unpublished, or its owner left).
     case trackGone(sid: String)
+    /// Subscription settings changed from outside (REST), as if the client had sent them.
+    case applySubscription(SubscriptionUpdate)
+    /// What the participant may do changed (REST).
+    case permissionsChanged(ParticipantPermissions)
     /// The meeting ends this session: say why, then close.
     case end(SignalingLeaveReason)
     /// The client's socket closed.

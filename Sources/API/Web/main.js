@@ -83,6 +83,16 @@ async function join(room, name, token) {
     finish(reasons[detail.reason] ?? `The meeting ended (${detail.reason}).`, grid);
   });
 
+  meeting.addEventListener("data", ({ detail }) => {
+    const item = document.createElement("li");
+    item.textContent = detail.topic ? `[${detail.topic}] ${detail.payload}` : detail.payload;
+    $("messages").append(item);
+    $("messages").hidden = false;
+  });
+  const labels = { audio: ["Mute mic", "Unmute mic"], video: ["Stop camera", "Start camera"] };
+  meeting.addEventListener("selfmuted", ({ detail }) => {
+    $(detail.kind === "audio" ? "toggle-mic" : "toggle-camera").textContent = labels[detail.kind][detail.muted ? 1 : 0];
+  });
   $("toggle-mic").onclick = () => {
     const muted = meeting.setMuted("audio", !meeting.isMuted("audio"));
     $("toggle-mic").textContent = muted ? "Unmute mic" : "Mute mic";

@@ -127,6 +127,7 @@ export class Meeting extends EventTarget {
         this.#setState("left");
         this.#emit("removed", { reason: data.reason });
         break;
+      case "data": this.#emit("data", data); break;
       case "error": console.warn("signaling error:", data.code, data.message); break;
     }
   }
@@ -164,6 +165,15 @@ export class Meeting extends EventTarget {
   }
 
   #trackMuted({ participantSid, trackSid, muted }) {
+    if (participantSid === this.self?.sid) {
+      // The room's application muted (or unmuted) one of our tracks.
+      for (const [kind, local] of this.localTracks) {
+        if (local.sid !== trackSid) continue;
+        local.track.enabled = !muted;
+        this.#emit("selfmuted", { kind, muted });
+      }
+      return;
+    }
     const participant = this.participants.get(participantSid);
     const track = participant?.info.tracks?.find((t) => t.sid === trackSid);
     if (!track) return;
