@@ -349,7 +349,9 @@ public final class WebRTCTransport {
 
     func tick(now: ContinuousClock.Instant) {
         guard !isClosed else { return }
-        if let liteAgent, liteAgent.consentState(now: now) == .expired {
+        // Without the peer's parameters nobody can check yet: nothing to expire (the window
+        // starts when they are set).
+        if let liteAgent, remote != nil, liteAgent.consentState(now: now) == .expired {
             finish(.consentExpired)
             return
         }

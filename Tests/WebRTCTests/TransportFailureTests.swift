@@ -47,6 +47,30 @@ import WebRTC
         try await pair.shutdown()
     }
 
+    @Test func consentWindowStartsWhenThePeerIsKnown() async throws {
+        // A browser's subscriber connection is negotiated only when there is something to
+        // receive: until then its server transport must not expire.
+        let pair = try await LoopbackPair.make()
+        let events = RecordingDelegate()
+        let serverWorker = pair.serverWorker, serverContext = pair.serverContext
+        let server = try await serverWorker.submit {
+            let transport = WebRTCTransport.makeServer(on: serverWorker, dtlsContext: serverContext,
+                                                       consentTimeout: .milliseconds(500))
+            transport.delegate = events
+            return TransportHandle(transport: transport, worker: serverWorker)
+        }
+        try await Task.sleep(for: .milliseconds(1200))
+        #expect(try await server.run { "\($0.state)" } == "new", "no peer parameters yet: nothing expires")
+        try await server.run { transport in
+            transport.setRemoteParameters(.init(iceCredentials: ICECredentials(usernameFragment: "peer", password: "peer-password-1234567"),
+                                                fingerprints: []))
+        }
+        #expect(try await server.run { "\($0.state)" } == "new", "the window restarts with the parameters")
+        #expect(try await eventually(timeout: .seconds(5)) { events.closeReason == .consentExpired },
+                "a known peer that never checks is gone after the window")
+        try await pair.shutdown()
+    }
+
     @Test func transportClosesWhenConsentExpires() async throws {
         let pair = try await LoopbackPair.make()
         let serverEvents = RecordingDelegate(), clientEvents = RecordingDelegate()

@@ -41,8 +41,13 @@ public final class ICELiteAgent {
 
     /// The peer's credentials, which with trickle ICE may arrive (in the SDP answer) after its
     /// first checks; from then on the USERNAME's remote part must match.
-    public func setRemote(_ remote: ICECredentials) {
+    ///
+    /// Before a pair is nominated, the consent window restarts here: an agent created long
+    /// before its peer was told about it (a subscriber connection negotiated only when there is
+    /// something to receive) gives the peer the full window from the moment it can check.
+    public func setRemote(_ remote: ICECredentials, now: ContinuousClock.Instant = .now) {
         self.remote = remote
+        if selectedAddress == nil { consentExpiry = now.advanced(by: consentTimeout) }
     }
 
     /// Answers one datagram that looks like STUN (RFC 7983 §7) received from `source`.
