@@ -58,10 +58,8 @@ public final class EchoService: Sendable {
                                               trackID: "echo-\(mid)")
         }
         let options = SDPAnswerOptions(
-            iceUsernameFragment: transport.localCredentials.usernameFragment,
-            icePassword: transport.localCredentials.password,
-            fingerprint: SDPFingerprint(hashFunction: transport.localFingerprint.algorithm,
-                                        digest: transport.localFingerprint.bytes),
+            iceCredentials: SDPICECredentials(transport.localCredentials),
+            fingerprint: SDPFingerprint(transport.localFingerprint),
             candidates: candidates.sdpCandidates,
             codecs: codecs,
             headerExtensions: headerExtensions,
@@ -76,13 +74,8 @@ public final class EchoService: Sendable {
             return .failure(EchoError(code: "negotiation_failed", message: "\(error)"))
         }
         let session = negotiated.session
-        transport.setRemoteParameters(.init(
-            iceCredentials: ICECredentials(usernameFragment: session.remoteICE.usernameFragment,
-                                           password: session.remoteICE.password),
-            fingerprints: session.remoteFingerprints.map {
-                CertificateFingerprint(algorithm: $0.hashFunction, bytes: $0.digest)
-            },
-            localDTLSRole: session.localSetup == .active ? .client : .server))
+        transport.setRemoteParameters(.init(ice: session.remoteICE, fingerprints: session.remoteFingerprints,
+                                            localSetup: session.localSetup))
         var echoSSRCByPayloadType: [UInt8: UInt32] = [:]
         for media in session.media {
             guard let stream = outgoing[media.mid] else { continue }

@@ -1,7 +1,5 @@
 import Auth
-import DTLS
 import Foundation
-import ICE
 import Logging
 import SDP
 import SFU
@@ -33,6 +31,8 @@ final class ParticipantSession {
 
     private var meeting: MeetingRoom?
     private var admission: MeetingRoom.Admission?
+    /// The server's candidates for both connections: its room's worker's, fixed for the session.
+    private var serverCandidates: [SDPCandidate] = []
     private var autoSubscribe = true
     private var rateLimiter: MessageRateLimiter
     private var finished = false
@@ -171,6 +171,7 @@ final class ParticipantSession {
                                                 hidden: grants.hidden, mailbox: mailbox)
         self.meeting = meeting
         self.admission = admission
+        serverCandidates = environment.media.hostCandidates(on: meeting.sfu.worker).sdpCandidates
         let limits = environment.limits
         await send(.joined(JoinedPayload(room: admission.room, participant: admission.participant,
                                          participants: admission.others, iceServers: [],
@@ -199,13 +200,9 @@ final class ParticipantSession {
             throw MeetingError(code: .negotiationFailed, message: "the offer is not valid SDP: \(error)")
         }
         let transport = admission.publisherTransport
-        let candidates = environment.media.hostCandidates(on: meeting.sfu.worker).sdpCandidates
         let options = SDPAnswerOptions(
-            iceCredentials: SDPICECredentials(usernameFragment: transport.iceCredentials.usernameFragment,
-                                              password: transport.iceCredentials.password),
-            fingerprint: SDPFingerprint(hashFunction: transport.fingerprint.algorithm,
-                                        digest: transport.fingerprint.bytes),
-            candidates: candidates, codecs: [.opus, .vp8], acceptSimulcast: true)
+            iceCredentials: SDPICECredentials(transport.iceCredentials), fingerprint: SDPFingerprint(transport.fingerprint),
+            candidates: serverCandidates, codecs: [.opus, .vp8], acceptSimulcast: true)
         let negotiated: (answer: SessionDescription, session: NegotiatedSession)
         do {
             negotiated = try SDPAnswerer.answer(to: description, options: options)
@@ -222,7 +219,7 @@ final class ParticipantSession {
         }
         if !publisherConnected {
             publisherConnected = true
-            try? await meeting.sfu.connect(identity, transport: .publisher, remote: Self.remote(
+            try? await meeting.sfu.connect(identity, transport: .publisher, remote: .init(
                 ice: session.remoteICECredentials, fingerprints: session.remoteFingerprints, localSetup: session.localSetup))
         }
         // Sections the client stopped sending on, or tracks it names for removal.
@@ -256,14 +253,6 @@ final class ParticipantSession {
         }
     }
 
-    static func remote(ice: SDPICECredentials, fingerprints: [SDPFingerprint],
-                       localSetup: SDPSetupRole) -> WebRTCTransport.RemoteParameters {
-        WebRTCTransport.RemoteParameters(
-            iceCredentials: ICECredentials(usernameFragment: ice.usernameFragment, password: ice.password),
-            fingerprints: fingerprints.map { CertificateFingerprint(algorithm: $0.hashFunction, bytes: $0.digest) },
-            localDTLSRole: localSetup == .active ? .client : .server)
-    }
-
     // MARK: Subscriber connection
 
     private func subscribe(to track: MeetingTrack) async {
@@ -294,16 +283,12 @@ final class ParticipantSession {
     }
 
     private func offerIfNeeded() async {
-        guard let admission, let meeting else { return }
+        guard let admission else { return }
         let transport = admission.subscriberTransport
-        let candidates = environment.media.hostCandidates(on: meeting.sfu.worker).sdpCandidates
         do {
             guard let offer = try subscriber.nextOffer(
-                iceCredentials: SDPICECredentials(usernameFragment: transport.iceCredentials.usernameFragment,
-                                                  password: transport.iceCredentials.password),
-                fingerprint: SDPFingerprint(hashFunction: transport.fingerprint.algorithm,
-                                            digest: transport.fingerprint.bytes),
-                candidates: candidates) else { return }
+                iceCredentials: SDPICECredentials(transport.iceCredentials),
+                fingerprint: SDPFingerprint(transport.fingerprint), candidates: serverCandidates) else { return }
             await send(.subscribeOffer(SubscribeOffer(sdp: offer.sdp, version: offer.version)))
         } catch {
             logger.error("cannot build a subscriber offer", metadata: ["identity": "\(identity)", "error": "\(error)"])
@@ -323,7 +308,7 @@ final class ParticipantSession {
         }
         if result.first {
             let session = result.session
-            try? await meeting.sfu.connect(identity, transport: .subscriber, remote: Self.remote(
+            try? await meeting.sfu.connect(identity, transport: .subscriber, remote: .init(
                 ice: session.remoteICECredentials, fingerprints: session.remoteFingerprints, localSetup: session.localSetup))
         }
         await offerIfNeeded()

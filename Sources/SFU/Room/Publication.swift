@@ -10,9 +10,9 @@ final class Publication {
     var subscriptions: [ParticipantID: Subscription] = [:]
     var muted = false
     var keyFrameThrottle = KeyFrameRequestThrottle<Int>()
-    /// Publisher extension id → subscriber extension id, 0 for "blank it"; nil when the
-    /// description gives no mapping (then only the connection's own extensions are blanked).
-    let extensionIDMap: [UInt8]?
+    /// Publisher extension id → the id subscribers get it under, 0 for "blank it" (see
+    /// `TrackDescription.forwardedExtensionIDs`).
+    let extensionIDMap: [UInt8]
 
     init(id: TrackID, owner: ParticipantID, description: TrackDescription) {
         self.id = id
@@ -21,11 +21,14 @@ final class Publication {
         self.layers = description.layers.map {
             PublicationLayer(ssrc: $0.ssrc, rid: $0.rid, clockRate: Int(description.codec.clockRate))
         }
-        extensionIDMap = description.forwardedExtensionIDs.map { forwarded in
-            var map = [UInt8](repeating: 0, count: 256)
+        var map = [UInt8](repeating: 0, count: 256)
+        if let forwarded = description.forwardedExtensionIDs {
             for (from, to) in forwarded { map[Int(from)] = to }
-            return map
+        } else {
+            for id in 1...255 { map[id] = UInt8(id) }
+            for id in description.connectionExtensionIDs { map[Int(id)] = 0 }
         }
+        extensionIDMap = map
     }
 
     var isSimulcastVideo: Bool { description.kind == .video }

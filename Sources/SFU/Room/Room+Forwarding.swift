@@ -31,14 +31,8 @@ extension Room {
 
         // What was the publisher's connection's alone is read above; now it becomes padding,
         // and what subscribers get moves into their extension id space.
-        if let map = publication.extensionIDMap {
-            header.rewriteExtensionIDs({ map[Int($0)] == 0 ? nil : map[Int($0)] }, in: packet)
-        } else {
-            let connectionExtensions = extensions.connectionExtensionIDs
-            if !connectionExtensions.isEmpty {
-                header.blankExtensions(where: { connectionExtensions.contains($0) }, in: packet)
-            }
-        }
+        let map = publication.extensionIDMap
+        header.rewriteExtensionIDs({ map[Int($0)] == 0 ? nil : map[Int($0)] }, in: packet)
 
         // Upstream: statistics for receiver reports, losses to NACK, a copy for retransmissions.
         let layer = publication.layers[layerIndex]
