@@ -98,8 +98,10 @@ def wait_until(description, condition, timeout):
 
 
 def tile_names(browser):
-    return sorted(element.get_attribute("data-identity").rsplit("-", 1)[0]
-                  for element in browser.find_elements(By.CSS_SELECTOR, ".tile[data-identity]"))
+    # Read in one script run: a tile removed between finding it and reading it would be stale.
+    identities = browser.execute_script(
+        "return [...document.querySelectorAll('.tile[data-identity]')].map(tile => tile.dataset.identity);")
+    return sorted(identity.rsplit("-", 1)[0] for identity in identities)
 
 
 def test_three_participants_see_and_hear_each_other_then_one_leaves_and_one_is_kicked(dev_server, browsers):
