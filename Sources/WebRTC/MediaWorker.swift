@@ -219,6 +219,14 @@ public final class MediaWorker: @unchecked Sendable {
         transportsByUsernameFragment[transport.localCredentials.usernameFragment] = transport
     }
 
+    /// Checks addressed to the transport's new ufrag reach it; the old one is forgotten (an ICE
+    /// restart ends the old credentials).
+    func changeUsernameFragment(of transport: WebRTCTransport, from previous: String) {
+        eventLoop.assertInEventLoop()
+        if transportsByUsernameFragment[previous] === transport { transportsByUsernameFragment[previous] = nil }
+        transportsByUsernameFragment[transport.localCredentials.usernameFragment] = transport
+    }
+
     /// Lets non-STUN packets on `path` reach `transport` (the path passed ICE).
     func route(_ key: PathKey, to transport: WebRTCTransport) {
         eventLoop.assertInEventLoop()

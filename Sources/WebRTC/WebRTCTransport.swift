@@ -48,7 +48,8 @@ public final class WebRTCTransport {
 
     public let id: UInt64
     public let role: Role
-    public let localCredentials: ICECredentials
+    /// This side's ICE credentials; new ones after `restartICE()`.
+    public private(set) var localCredentials: ICECredentials
     public weak var delegate: (any WebRTCTransportDelegate)?
     /// Sees each incoming SRTP/SRTCP datagram before it is decrypted; returning false drops it.
     /// For link emulation (parley-bench, tests): loss on this transport's downlink.
@@ -136,6 +137,19 @@ public final class WebRTCTransport {
     public func setRemoteParameters(_ parameters: RemoteParameters) {
         remote = parameters
         liteAgent?.setRemote(parameters.iceCredentials)
+    }
+
+    /// ICE restart (RFC 8445 §9), server role: new local credentials, returned for the SDP that
+    /// carries them. The peer's credentials are unknown until its next description
+    /// (`setRemoteParameters`). DTLS and SRTP continue untouched, and media keeps using the
+    /// current path until the peer nominates one with the new credentials.
+    public func restartICE() -> ICECredentials {
+        guard let liteAgent, !isClosed else { return localCredentials }
+        let previous = localCredentials.usernameFragment
+        localCredentials = .random()
+        liteAgent.restart(local: localCredentials, remote: nil)
+        worker.changeUsernameFragment(of: self, from: previous)
+        return localCredentials
     }
 
     /// Closes DTLS (close_notify) and stops routing packets to this transport.

@@ -18,6 +18,26 @@ struct SignalingTestServer {
     let store: RoomStore
     let meetings: MeetingRegistry
     let port: Int
+    /// Sockets from `open`, by key; all closed when the test's body returns.
+    let sockets = OpenSockets()
+
+    final class OpenSockets: @unchecked Sendable {
+        private let lock = NSLock()
+        private var byKey: [String: SignalingTestSocket] = [:]
+
+        func replace(_ key: String, with socket: SignalingTestSocket?) -> SignalingTestSocket? {
+            lock.withLock {
+                let previous = byKey[key]
+                byKey[key] = socket
+                return previous
+            }
+        }
+
+        func closeAll() {
+            let all = lock.withLock { byKey.values }
+            for socket in all { socket.close() }
+        }
+    }
 
     static func run(devMode: Bool = false, limits: SignalingLimits = .default,
                     _ body: @Sendable (SignalingTestServer, any TestClientProtocol) async throws -> Void) async throws {
@@ -39,7 +59,9 @@ struct SignalingTestServer {
         do {
             try await application.test(.live) { client in
                 let port = try #require(client.port)
-                try await body(SignalingTestServer(store: store, meetings: meetings, port: port), client)
+                let server = SignalingTestServer(store: store, meetings: meetings, port: port)
+                defer { server.sockets.closeAll() }
+                try await body(server, client)
             }
         } catch {
             await meetings.endAll(reason: .serverShutdown)
@@ -67,6 +89,31 @@ struct SignalingTestServer {
     }
 }
 
+extension SignalingTestServer {
+    /// A signaling socket for `identity` that stays open until `closeSocket(of: key)` or the
+    /// end of the test (a socket opened under the same key replaces it without closing it).
+    func open(_ identity: String, key: String? = nil) async throws -> SignalingTestSocket {
+        let token = try await Self.joinToken(identity)
+        let socket = SignalingTestSocket(url: "ws://127.0.0.1:\(port)/v1/rtc?access_token=\(token)")
+        _ = sockets.replace(key ?? identity, with: socket)
+        return socket
+    }
+
+    /// The socket `open` made under `key`.
+    func socket(of key: String) throws -> SignalingTestSocket {
+        let socket = sockets.replace(key, with: nil)
+        _ = sockets.replace(key, with: socket)
+        return try #require(socket)
+    }
+
+    /// Closes the socket `open` made under `key`, as a dropped connection would (no `leave`).
+    func closeSocket(of key: String) async throws {
+        let socket = try #require(sockets.replace(key, with: nil))
+        socket.close()
+        #expect(try await socket.waitUntilClosed(timeout: .seconds(5)))
+    }
+}
+
 /// The client side of a signaling WebSocket, for tests: send text, await server messages.
 final class SignalingTestSocket: Sendable {
     private let outgoing: AsyncStream<String>.Continuation
@@ -90,15 +137,21 @@ final class SignalingTestSocket: Sendable {
             _ = try? await WebSocketClient.connect(
                 url: url, configuration: .init(maxFrameSize: 1 << 20), logger: Logger(label: "test-socket")
             ) { inbound, outbound, _ in
-                let reader = Task {
-                    for try await message in inbound.messages(maxSize: 1 << 22) {
-                        guard case .text(let text) = message,
-                              let envelope = try? SignalingCodec.decodeServerEnvelope(Data(text.utf8)) else { continue }
-                        incomingContinuation.yield(envelope)
+                // Ends when either side closes: the server (reading ends) or the test (`close`).
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        for try await message in inbound.messages(maxSize: 1 << 22) {
+                            guard case .text(let text) = message,
+                                  let envelope = try? SignalingCodec.decodeServerEnvelope(Data(text.utf8)) else { continue }
+                            incomingContinuation.yield(envelope)
+                        }
                     }
+                    group.addTask {
+                        for await text in outgoingStream { try await outbound.write(.text(text)) }
+                    }
+                    _ = try await group.next()
+                    group.cancelAll()
                 }
-                for await text in outgoingStream { try await outbound.write(.text(text)) }
-                reader.cancel()
             }
             incomingContinuation.finish()
         }
@@ -135,6 +188,24 @@ final class SignalingTestSocket: Sendable {
 
     func close() {
         outgoing.finish()
+    }
+
+    /// Whether the connection ended (either side closed it) within `timeout`.
+    func waitUntilClosed(timeout: Duration) async throws -> Bool {
+        let task = self.task
+        return try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                await task.value
+                return true
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return false
+            }
+            let first = try await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
     }
 
     struct SocketTimeout: Error, CustomStringConvertible {

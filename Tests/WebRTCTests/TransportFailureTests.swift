@@ -144,4 +144,48 @@ import WebRTC
         try await moved.close()
         try await pair.shutdown()
     }
+
+    @Test func iceRestartKeepsMediaOnTheOldPathUntilTheNewCredentialsNominateAnother() async throws {
+        let pair = try await LoopbackPair.make()
+        let serverEvents = RecordingDelegate(), clientEvents = RecordingDelegate()
+        let (server, client) = try await pair.connect(serverDelegate: serverEvents, clientDelegate: clientEvents)
+        #expect(try await eventually { serverEvents.connected && clientEvents.connected })
+        let oldServer = try await server.run { $0.localCredentials }
+        let clientCredentials = try await client.run { $0.localCredentials }
+
+        let newServer = try await server.run { $0.restartICE() }
+        #expect(newServer.usernameFragment != oldServer.usernameFragment)
+        #expect(newServer.password != oldServer.password)
+        // DTLS and SRTP survive: media still reaches the client on the old path.
+        let first = rtpPacket(sequenceNumber: 1, ssrc: 0x3333, payloadByte: 0xAA)
+        #expect(try await server.run { transport in first.withUnsafeBytes { transport.sendRTP($0) } })
+        #expect(try await eventually { clientEvents.rtp.count == 1 })
+
+        // The client's network changed; it checks from a new address. The old credentials are dead.
+        let moved = try await RawUDPSocket.bind(on: pair.group)
+        func check(local: ICECredentials, remote: ICECredentials) async throws {
+            let agent = ICEControllingAgent(local: local, remote: remote)
+            var request = [UInt8](repeating: 0, count: 512)
+            let length = request.withUnsafeMutableBytes { agent.makeBindingRequest(nominate: true, now: .now, into: $0) }
+            try await moved.send(Array(request[0..<length]), to: pair.serverWorker.localAddress)
+        }
+        let droppedBefore = await pair.serverWorker.counters.droppedSTUNForUnknownUsername
+        try await check(local: clientCredentials, remote: oldServer)
+        #expect(try await eventually { await pair.serverWorker.counters.droppedSTUNForUnknownUsername == droppedBefore + 1 })
+        #expect(moved.datagrams.isEmpty, "a check with the old ufrag is not answered")
+
+        let restartedClient = ICECredentials(usernameFragment: "rst1", password: "restartedClientPasswd/")
+        let clientFingerprint = try await client.run { $0.localFingerprint }
+        try await server.run { transport in
+            transport.setRemoteParameters(.init(iceCredentials: restartedClient, fingerprints: [clientFingerprint]))
+        }
+        try await check(local: restartedClient, remote: newServer)
+        #expect(try await eventually { moved.datagrams.count == 1 }, "the new credentials are answered")
+        let second = rtpPacket(sequenceNumber: 2, ssrc: 0x3333, payloadByte: 0xBB)
+        #expect(try await server.run { transport in second.withUnsafeBytes { transport.sendRTP($0) } })
+        #expect(try await eventually { moved.datagrams.count == 2 }, "media follows the new nomination")
+        #expect(try await server.run { $0.state } == .connected)
+        try await moved.close()
+        try await pair.shutdown()
+    }
 }

@@ -11,6 +11,8 @@ public actor MeetingRegistry {
     private let limits: SignalingLimits
     private let logger: Logger
     private var meetings: [String: MeetingRoom] = [:]
+    /// Meetings whose router room is being closed; a new meeting of the name waits for it.
+    private var closing: [String: Task<Void, Never>] = [:]
 
     public init(rooms: RoomRegistry, store: RoomStore, limits: SignalingLimits = .default, logger: Logger) {
         self.rooms = rooms
@@ -19,8 +21,30 @@ public actor MeetingRegistry {
         self.logger = logger
     }
 
+    /// Admits a participant to the meeting in room `name`, started if nobody is in it yet. A
+    /// meeting that closes at that moment (its last member just left) is not joined: the
+    /// participant goes into the next one.
+    func admit(toRoom name: String, identity: String, name displayName: String, metadata: String,
+               permissions: Signaling.ParticipantPermissions, hidden: Bool, reconnectToken: String,
+               mailbox: SessionMailbox) async throws(MeetingError) -> (MeetingRoom, MeetingRoom.Admission) {
+        var attempt = 0
+        while true {
+            let meeting = await meeting(named: name)
+            do {
+                let admission = try await meeting.admit(identity: identity, name: displayName, metadata: metadata,
+                                                        permissions: permissions, hidden: hidden,
+                                                        reconnectToken: reconnectToken, mailbox: mailbox)
+                return (meeting, admission)
+            } catch where error.isClosing && attempt < 3 {
+                attempt += 1
+                await closing[name]?.value
+            }
+        }
+    }
+
     /// The meeting in room `name`, started if nobody is in it yet.
-    func meeting(named name: String) async -> MeetingRoom {
+    private func meeting(named name: String) async -> MeetingRoom {
+        while let pending = closing[name] { await pending.value }
         if let meeting = meetings[name] { return meeting }
         let sfu = await rooms.room(named: name)
         let meeting = MeetingRoom(name: name, sfu: sfu, store: store, maxParticipants: limits.maxParticipantsPerRoom,
@@ -33,10 +57,13 @@ public actor MeetingRegistry {
     func existing(named name: String) -> MeetingRoom? { meetings[name] }
 
     private func meetingBecameEmpty(_ name: String) async {
-        guard let meeting = meetings[name], await meeting.participantCount == 0 else { return }
+        guard let meeting = meetings[name], await meeting.closeIfEmpty(), meetings[name] === meeting else { return }
         meetings[name] = nil
-        await meeting.closeAll(reason: .unknown)
-        await rooms.close(named: name)
+        let rooms = self.rooms
+        let close = Task { await rooms.close(named: name) }
+        closing[name] = close
+        await close.value
+        closing[name] = nil
     }
 
     /// Identities in the meeting now, in join order (empty when nobody is there).
@@ -86,8 +113,14 @@ public actor MeetingRegistry {
     /// Ends a meeting: everyone gets `leave` with `reason`.
     public func end(room name: String, reason: SignalingLeaveReason) async {
         guard let meeting = meetings.removeValue(forKey: name) else { return }
-        await meeting.closeAll(reason: reason)
-        await rooms.close(named: name)
+        let rooms = self.rooms
+        let close = Task {
+            await meeting.closeAll(reason: reason)
+            await rooms.close(named: name)
+        }
+        closing[name] = close
+        await close.value
+        closing[name] = nil
     }
 
     /// Ends every meeting (server shutting down).

@@ -8,6 +8,10 @@ import Store
 struct MeetingError: Error, Sendable {
     let code: SignalingErrorCode
     let message: String
+
+    /// The meeting closed (its last member left) just as someone joined: join the next one.
+    static let closing = MeetingError(code: .internal, message: "the meeting is closing")
+    var isClosing: Bool { code == .internal && message == Self.closing.message }
 }
 
 /// The signaling side of one room: who is in it, what they publish, and a mailbox to each
@@ -22,6 +26,9 @@ actor MeetingRoom {
         var info: SignalingParticipantInfo
         let hidden: Bool
         let mailbox: SessionMailbox
+        /// The secret a `join` with `resume` must present; nil once used, until the resumed
+        /// session sets the next one.
+        var reconnectToken: String?
     }
 
     /// What a participant gets when it is admitted.
@@ -46,6 +53,8 @@ actor MeetingRoom {
     private var order: [String] = []
     private var tracks: [String: MeetingTrack] = [:]
     private var eventsTask: Task<Void, Never>?
+    /// Set when the meeting starts closing; nobody is admitted after that.
+    private(set) var isClosing = false
     /// Called when the last member leaves, so the registry can let the room go.
     private let onEmpty: @Sendable (String) async -> Void
 
@@ -93,7 +102,8 @@ actor MeetingRoom {
     // MARK: Membership
 
     func admit(identity: String, name displayName: String, metadata: String, permissions: Signaling.ParticipantPermissions,
-               hidden: Bool, mailbox: SessionMailbox) async throws(MeetingError) -> Admission {
+               hidden: Bool, reconnectToken: String, mailbox: SessionMailbox) async throws(MeetingError) -> Admission {
+        guard !isClosing else { throw MeetingError.closing }
         if let previous = members[identity] {
             // The same identity again (a second tab, a client that lost its socket): the newer
             // session wins, as the person is evidently there now.
@@ -113,14 +123,43 @@ actor MeetingRoom {
         }
         let info = SignalingParticipantInfo(sid: "PA_" + RandomID.make(), identity: identity, name: displayName,
                                             metadata: metadata, permissions: permissions)
-        let others = order.compactMap { members[$0] }.filter { !$0.hidden }.map(\.info)
-        members[identity] = Member(info: info, hidden: hidden, mailbox: mailbox)
+        let others = visibleMembers(except: identity)
+        members[identity] = Member(info: info, hidden: hidden, mailbox: mailbox, reconnectToken: reconnectToken)
         order.append(identity)
         if !hidden { broadcast(.participantJoined(ParticipantPayload(participant: info)), except: identity) }
         logger.info("participant joined", metadata: ["room": "\(name)", "identity": "\(identity)"])
         return Admission(room: SignalingRoomInfo(name: name, sid: sid), participant: info, others: others,
                          publisherTransport: transports.publisher, subscriberTransport: transports.subscriber,
-                         tracks: order.flatMap { owner in tracks.values.filter { $0.owner == owner } })
+                         tracks: allTracks())
+    }
+
+    private func visibleMembers(except identity: String) -> [SignalingParticipantInfo] {
+        order.filter { $0 != identity }.compactMap { members[$0] }.filter { !$0.hidden }.map(\.info)
+    }
+
+    /// The session to hand a new socket to, if `sid` is this identity's current session and
+    /// `reconnectToken` is its unused secret. The token is spent here (single use).
+    func claimResume(identity: String, sid: String, reconnectToken: String) -> SessionMailbox? {
+        guard var member = members[identity], member.info.sid == sid,
+              let expected = member.reconnectToken, Self.constantTimeEqual(expected, reconnectToken) else { return nil }
+        member.reconnectToken = nil
+        members[identity] = member
+        return member.mailbox
+    }
+
+    /// The resumed session's next secret, and the meeting as it is now for its `joined`.
+    func resumed(_ identity: String, sid: String, reconnectToken: String)
+        -> (participant: SignalingParticipantInfo, others: [SignalingParticipantInfo])? {
+        guard var member = members[identity], member.info.sid == sid else { return nil }
+        member.reconnectToken = reconnectToken
+        members[identity] = member
+        return (member.info, visibleMembers(except: identity))
+    }
+
+    private static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
     /// Takes a participant out: its tracks end for everyone, the router drops its transports.
@@ -151,8 +190,17 @@ actor MeetingRoom {
         return true
     }
 
+    /// Starts closing if nobody is here: from now on nobody is admitted. False if someone is.
+    func closeIfEmpty() -> Bool {
+        guard members.isEmpty else { return false }
+        isClosing = true
+        eventsTask?.cancel()
+        return true
+    }
+
     /// Ends every session (room deleted, server stopping).
     func closeAll(reason: SignalingLeaveReason) async {
+        isClosing = true
         for identity in order.reversed() {
             members[identity]?.mailbox.post(.end(reason))
             await remove(identity, reason: reason)
@@ -217,6 +265,11 @@ actor MeetingRoom {
     }
 
     func track(sid: String) -> MeetingTrack? { tracks[sid] }
+
+    /// Every published track, owners in join order.
+    func allTracks() -> [MeetingTrack] {
+        order.flatMap { owner in tracks.values.filter { $0.owner == owner } }
+    }
 
     func trackCount(of identity: String) -> Int { tracks.values.filter { $0.owner == identity }.count }
 

@@ -13,6 +13,11 @@ import WebRTC
 /// no message can overtake another. It owns the offer/answer state of both of the participant's
 /// connections: on the publisher connection the client offers and the server answers; on the
 /// subscriber connection the server offers (see `SubscriberNegotiation`).
+///
+/// A session outlives its socket: when the socket drops without `leave`, the participant stays
+/// in the meeting, suspended, for the resume grace period. A `join` with `resume` on a new
+/// socket first lands in that socket's own fresh session, which hands the socket over and from
+/// then on only relays its frames, in order, to the suspended session (docs/signaling.md).
 final class ParticipantSession {
     /// What a session needs from the server.
     struct Environment: Sendable {
@@ -22,44 +27,54 @@ final class ParticipantSession {
         let logger: Logger
     }
 
-    private let token: VerifiedToken
-    private let roomName: String
-    private let environment: Environment
-    private let mailbox: SessionMailbox
-    /// Writes one text frame to the client; false once the socket is gone.
-    private let write: @Sendable (Data) async -> Bool
+    let token: VerifiedToken
+    let roomName: String
+    let environment: Environment
+    let mailbox: SessionMailbox
 
-    private var meeting: MeetingRoom?
-    private var admission: MeetingRoom.Admission?
+    /// Where messages to the client go; nil while suspended.
+    var socket: SessionSocket?
+    /// After this socket was handed to a resumed session: where its frames go now.
+    var relay: SessionMailbox?
+    let startedAt = ContinuousClock.now
+    var lastHeardFromClient = ContinuousClock.now
+    var suspendedAt: ContinuousClock.Instant?
+    /// Why the participant leaves the meeting when `run` ends without a `leave` or an `end`.
+    var endReason = SignalingLeaveReason.connectionLost
+
+    var meeting: MeetingRoom?
+    var admission: MeetingRoom.Admission?
     /// The server's candidates for both connections: its room's worker's, fixed for the session.
-    private var serverCandidates: [SDPCandidate] = []
-    private var autoSubscribe = true
-    private var rateLimiter: MessageRateLimiter
-    private var finished = false
+    var serverCandidates: [SDPCandidate] = []
+    var autoSubscribe = true
+    var rateLimiter: MessageRateLimiter
+    var finished = false
     /// From the token's grants, until the application changes them (REST).
-    private var canPublish: Bool
-    private var canSubscribe: Bool
+    var canPublish: Bool
+    var canSubscribe: Bool
 
     // Publisher connection: the client offers, the server answers.
-    private var publisherConnected = false
+    var publisherICE = SDPICECredentials(usernameFragment: "", password: "")
+    /// The client's ICE credentials from its last offer: new ones mean it restarted ICE.
+    var publisherRemoteICE: SDPICECredentials?
     /// Mid → sid of what the client publishes.
-    private var publishedByMid: [String: String] = [:]
+    var publishedByMid: [String: String] = [:]
 
     // Subscriber connection: the server offers.
-    private var subscriber = SubscriberNegotiation()
-    private var subscriberPreferences: [String: SubscriptionPreferences] = [:]
-    private var subscribedTracks: [String: MeetingTrack] = [:]
+    var subscriberICE = SDPICECredentials(usernameFragment: "", password: "")
+    var subscriber = SubscriberNegotiation()
+    var subscriberPreferences: [String: SubscriptionPreferences] = [:]
+    var subscribedTracks: [String: MeetingTrack] = [:]
 
-    private var identity: String { token.identity }
-    private var logger: Logger { environment.logger }
+    var identity: String { token.identity }
+    var logger: Logger { environment.logger }
 
-    init(token: VerifiedToken, room: String, environment: Environment, mailbox: SessionMailbox,
-         write: @escaping @Sendable (Data) async -> Bool) {
+    init(token: VerifiedToken, room: String, environment: Environment, mailbox: SessionMailbox, socket: SessionSocket) {
         self.token = token
         self.roomName = room
         self.environment = environment
         self.mailbox = mailbox
-        self.write = write
+        self.socket = socket
         self.rateLimiter = MessageRateLimiter(limits: environment.limits, now: .now)
         self.canPublish = token.grants.canPublish
         self.canSubscribe = token.grants.canSubscribe
@@ -67,28 +82,60 @@ final class ParticipantSession {
 
     /// Handles inputs until the session ends; then the participant is out of the meeting.
     func run(_ inputs: AsyncStream<SessionInput>) async {
+        let mailbox = self.mailbox
+        let ticker = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                mailbox.post(.tick)
+            }
+        }
         for await input in inputs {
-            switch input {
-            case .client(let data): await receive(data)
-            case .deliver(let message): await send(message)
-            case .trackAvailable(let track): if autoSubscribe { await subscribe(to: track) }
-            case .trackGone(let sid): await unsubscribe(from: sid)
-            case .applySubscription(let update):
-                if let meeting { try? await updateSubscription(update, in: meeting) }
-            case .permissionsChanged(let permissions):
-                canPublish = permissions.canPublish
-                canSubscribe = permissions.canSubscribe
-            case .end(let reason):
-                // The meeting already took the participant out.
-                admission = nil
-                await send(.leave(ServerLeave(reason: reason, canReconnect: reason == .serverShutdown)))
-                finished = true
-            case .socketClosed:
-                finished = true
+            if let relay {
+                // This socket belongs to a resumed session now; pass its frames on in order.
+                switch input {
+                case .client: relay.post(input)
+                case .socketClosed(let closed) where closed === socket:
+                    relay.post(input)
+                    finished = true
+                default: break
+                }
+            } else {
+                await handle(input)
             }
             if finished { break }
         }
-        await leaveMeeting(reason: .connectionLost)
+        ticker.cancel()
+        await leaveMeeting(reason: endReason)
+        await socket?.close()
+    }
+
+    private func handle(_ input: SessionInput) async {
+        switch input {
+        case .client(let data):
+            lastHeardFromClient = .now
+            await receive(data)
+        case .deliver(let message): await send(message)
+        case .trackAvailable(let track): if autoSubscribe { await subscribe(to: track) }
+        case .trackGone(let sid): await trackGone(sid)
+        case .applySubscription(let update):
+            if let meeting { try? await updateSubscription(update, in: meeting) }
+        case .permissionsChanged(let permissions): await apply(permissions)
+        case .end(let reason):
+            // The meeting already took the participant out.
+            admission = nil
+            await send(.leave(ServerLeave(reason: reason, canReconnect: reason == .serverShutdown)))
+            finished = true
+        case .serverStopping:
+            await send(.leave(ServerLeave(reason: .serverShutdown, canReconnect: true)))
+            endReason = .serverShutdown
+            finished = true
+        case .resume(let newSocket, let request, let requestID):
+            await resume(on: newSocket, request, requestID: requestID)
+        case .socketClosed(let closed):
+            if closed === socket { socketDropped() }
+        case .tick:
+            await checkTimers(now: .now)
+        }
     }
 
     private func leaveMeeting(reason: SignalingLeaveReason) async {
@@ -121,7 +168,9 @@ final class ParticipantSession {
     }
 
     private func handle(_ message: ClientMessage, id: Int?) async throws(MeetingError) {
-        if case .join(let request) = message { return try await join(request, id: id) }
+        if case .join(let request) = message {
+            return try await (request.resume == nil ? join(request, id: id) : handOver(to: request, id: id))
+        }
         if case .ping(let ping) = message {
             let now = Int64(Date().timeIntervalSince1970 * 1000)
             return await send(.pong(PongPayload(timestamp: ping.timestamp, serverTime: now)), id: id)
@@ -157,191 +206,126 @@ final class ParticipantSession {
         guard admission == nil, !finished else {
             throw MeetingError(code: .invalidState, message: "already joined")
         }
-        if request.resume != nil {
-            // Resuming needs the old session's state, which does not outlive its socket yet.
-            throw MeetingError(code: .resumeFailed, message: "this server cannot resume sessions; join afresh")
-        }
         autoSubscribe = request.autoSubscribe
-        let meeting = await environment.meetings.meeting(named: roomName)
         let grants = token.grants
         let permissions = ParticipantPermissions(canPublish: grants.canPublish, canSubscribe: grants.canSubscribe,
                                                  canUpdateMetadata: false)
-        let admission = try await meeting.admit(identity: identity, name: token.name ?? identity,
-                                                metadata: token.metadata ?? "", permissions: permissions,
-                                                hidden: grants.hidden, mailbox: mailbox)
+        let reconnectToken = RandomID.make(length: 24)
+        let (meeting, admission) = try await environment.meetings.admit(
+            toRoom: roomName, identity: identity, name: token.name ?? identity, metadata: token.metadata ?? "",
+            permissions: permissions, hidden: grants.hidden, reconnectToken: reconnectToken, mailbox: mailbox)
         self.meeting = meeting
         self.admission = admission
+        publisherICE = SDPICECredentials(admission.publisherTransport.iceCredentials)
+        subscriberICE = SDPICECredentials(admission.subscriberTransport.iceCredentials)
         serverCandidates = environment.media.hostCandidates(on: meeting.sfu.worker).sdpCandidates
-        let limits = environment.limits
-        await send(.joined(JoinedPayload(room: admission.room, participant: admission.participant,
-                                         participants: admission.others, iceServers: [],
-                                         reconnectToken: RandomID.make(length: 24),
-                                         pingInterval: limits.pingIntervalSeconds,
-                                         pingTimeout: limits.pingTimeoutSeconds)), id: id)
+        await sendJoined(room: admission.room, participant: admission.participant, others: admission.others,
+                         reconnectToken: reconnectToken, resumed: false, id: id)
         if autoSubscribe {
             for track in admission.tracks { await subscribe(to: track) }
         }
     }
 
-    // MARK: Publisher connection
+    private func sendJoined(room: SignalingRoomInfo, participant: SignalingParticipantInfo,
+                            others: [SignalingParticipantInfo], reconnectToken: String, resumed: Bool, id: Int?) async {
+        let limits = environment.limits
+        await send(.joined(JoinedPayload(room: room, participant: participant, participants: others, iceServers: [],
+                                         reconnectToken: reconnectToken, pingInterval: limits.pingIntervalSeconds,
+                                         pingTimeout: limits.pingTimeoutSeconds, resumed: resumed)), id: id)
+    }
 
-    private func publish(_ offer: PublishOffer, in meeting: MeetingRoom, admission: MeetingRoom.Admission,
-                         id: Int?) async throws(MeetingError) {
-        guard canPublish || offer.tracks.isEmpty else {
-            throw MeetingError(code: .forbidden, message: "the token does not allow publishing")
-        }
-        if let code = environment.limits.admitsPublish(offer, publishedTracks: publishedByMid.count) {
-            throw MeetingError(code: code, message: "at most \(environment.limits.maxTracksPerParticipant) tracks")
-        }
-        let description: SessionDescription
-        do {
-            description = try SessionDescription.parse(offer.sdp)
-        } catch {
-            throw MeetingError(code: .negotiationFailed, message: "the offer is not valid SDP: \(error)")
-        }
-        let transport = admission.publisherTransport
-        let options = SDPAnswerOptions(
-            iceCredentials: SDPICECredentials(transport.iceCredentials), fingerprint: SDPFingerprint(transport.fingerprint),
-            candidates: serverCandidates, codecs: [.opus, .vp8], acceptSimulcast: true)
-        let negotiated: (answer: SessionDescription, session: NegotiatedSession)
-        do {
-            negotiated = try SDPAnswerer.answer(to: description, options: options)
-        } catch {
-            throw MeetingError(code: .negotiationFailed, message: "cannot answer the offer: \(error)")
-        }
-        let session = negotiated.session
-        let tracks: [PublishedSections.Track]
-        do {
-            tracks = try PublishedSections.tracks(offer: description, session: session, requests: offer.tracks,
-                                                  known: Set(publishedByMid.keys))
-        } catch {
-            throw MeetingError(code: .negotiationFailed, message: "\(error)")
-        }
-        if !publisherConnected {
-            publisherConnected = true
-            try? await meeting.sfu.connect(identity, transport: .publisher, remote: .init(
-                ice: session.remoteICECredentials, fingerprints: session.remoteFingerprints, localSetup: session.localSetup))
-        }
-        // Sections the client stopped sending on, or tracks it names for removal.
-        let stillReceiving = Set(session.media.filter(\.isReceiving).map(\.mid))
-        for (mid, sid) in publishedByMid where !stillReceiving.contains(mid) || offer.unpublish.contains(sid) {
-            publishedByMid[mid] = nil
-            try? await meeting.sfu.unpublish(identity, trackID: sid)
-            await meeting.unpublished(sid: sid, by: identity)
-        }
-        await send(.publishAnswer(PublishAnswer(sdp: negotiated.answer.serialized())), id: id)
+    // MARK: Resume
 
-        for track in tracks {
-            let sid = "TR_" + RandomID.make()
-            guard let subscriberCodec = SubscriberCodec.matching(track.publisherCodec) else { continue }
-            do {
-                try await meeting.sfu.publish(identity, trackID: sid, description: track.description)
-            } catch {
-                logger.warning("router refused a track", metadata: ["identity": "\(identity)", "error": "\(error)"])
-                continue
-            }
-            publishedByMid[track.mid] = sid
-            let kind: SignalingTrackKind = track.description.kind == .audio ? .audio : .video
-            let request = track.request
-            let info = SignalingTrackInfo(sid: sid, kind: kind,
-                                          source: request?.source ?? (kind == .audio ? .microphone : .camera),
-                                          name: request?.name ?? "", muted: request?.muted ?? false,
-                                          layers: track.layers, mid: track.mid)
-            if info.muted { try? await meeting.sfu.setMuted(sid, true) }
-            await meeting.published(MeetingTrack(owner: identity, ownerSid: admission.participant.sid, cid: track.cid,
-                                                 info: info, subscriberCodec: subscriberCodec))
+    /// `join` with `resume` on a fresh socket: if the named participant may be resumed, give it
+    /// this socket and relay from now on; else `resume_failed` and this session stays fresh.
+    private func handOver(to request: JoinRequest, id: Int?) async throws(MeetingError) {
+        guard admission == nil, relay == nil, !finished, let resume = request.resume, let socket else {
+            throw MeetingError(code: .invalidState, message: "already joined")
+        }
+        guard let meeting = await environment.meetings.existing(named: roomName),
+              let target = await meeting.claimResume(identity: identity, sid: resume.participantSid,
+                                                     reconnectToken: resume.reconnectToken) else {
+            throw MeetingError(code: .resumeFailed,
+                               message: "no session to resume (unknown, expired, or the reconnect token was used); join afresh")
+        }
+        relay = target
+        target.post(.resume(socket, request, requestID: id))
+    }
+
+    /// The suspended (or not yet suspended) session continues on `newSocket`.
+    private func resume(on newSocket: SessionSocket, _ request: JoinRequest, requestID: Int?) async {
+        if let old = socket, old !== newSocket { await old.close() } // the client gave up on it
+        socket = newSocket
+        suspendedAt = nil
+        lastHeardFromClient = .now
+        guard let meeting, let admission else { return }
+        let reconnectToken = RandomID.make(length: 24)
+        guard let state = await meeting.resumed(identity, sid: admission.participant.sid,
+                                                reconnectToken: reconnectToken) else {
+            // Removed in the meantime (kicked, room deleted); its `end` is on the way.
+            await sendError(.resumeFailed, "the participant is no longer in the meeting; join afresh",
+                            requestID: requestID)
+            return
+        }
+        autoSubscribe = request.autoSubscribe
+        logger.info("session resumed", metadata: ["room": "\(roomName)", "identity": "\(identity)"])
+        await sendJoined(room: admission.room, participant: state.participant, others: state.others,
+                         reconnectToken: reconnectToken, resumed: true, id: requestID)
+        // The client ICE-restarts the publisher connection; the server restarts this one.
+        await restartSubscriberICE(in: meeting)
+    }
+
+    private func socketDropped() {
+        socket = nil
+        guard admission != nil else {
+            finished = true // never joined: nothing to keep
+            return
+        }
+        suspendedAt = .now
+        logger.info("signaling socket dropped; participant suspended",
+                    metadata: ["room": "\(roomName)", "identity": "\(identity)"])
+    }
+
+    private func checkTimers(now: ContinuousClock.Instant) async {
+        let limits = environment.limits
+        if admission == nil, now - startedAt >= .seconds(limits.joinTimeoutSeconds) {
+            await sendError(.invalidState, "no 'join' within \(limits.joinTimeoutSeconds) s", requestID: nil)
+            finished = true
+        } else if let socket, now - lastHeardFromClient >= .seconds(limits.pingTimeoutSeconds) {
+            // Silent past the ping timeout: as good as dropped (the client will reconnect).
+            await socket.close()
+            socketDropped()
+        } else if let suspendedAt, now - suspendedAt >= .seconds(limits.resumeGracePeriodSeconds) {
+            finished = true // `run` removes the participant: connection_lost
         }
     }
 
-    // MARK: Subscriber connection
+    // MARK: Permissions
 
-    private func subscribe(to track: MeetingTrack) async {
-        guard let meeting, canSubscribe, track.owner != identity,
-              !subscriber.isActive(trackSid: track.sid) else { return }
-        let codec = track.subscriberCodec
-        let preferences = SubscriptionPreferences(rtxPayloadType: codec.retransmissionPayloadType,
-                                                  payloadType: codec.payloadType)
-        let info: SubscriptionInfo
-        do {
-            info = try await meeting.sfu.subscribe(identity, to: track.sid, preferences: preferences)
-        } catch {
-            return // unpublished meanwhile
+    private func apply(_ permissions: ParticipantPermissions) async {
+        let couldSubscribe = canSubscribe
+        canPublish = permissions.canPublish
+        canSubscribe = permissions.canSubscribe
+        guard let meeting else { return }
+        if !canPublish { await unpublishAll(in: meeting) }
+        if couldSubscribe, !canSubscribe {
+            await unsubscribeAll(in: meeting)
+        } else if !couldSubscribe, canSubscribe, autoSubscribe {
+            for track in await meeting.allTracks() { await subscribe(to: track) }
         }
-        subscriberPreferences[track.sid] = preferences
-        subscribedTracks[track.sid] = track
-        // The stream id is the publisher's sid, so the page can group a participant's tracks.
-        subscriber.add(trackSid: track.sid, kind: track.info.kind == .audio ? .audio : .video, codec: codec,
-                       stream: SDPOutgoingStream(ssrc: info.ssrc, rtxSSRC: info.rtxSSRC, cname: track.ownerSid,
-                                                 streamID: track.ownerSid, trackID: track.sid))
-        await offerIfNeeded()
-    }
-
-    private func unsubscribe(from sid: String) async {
-        subscriberPreferences[sid] = nil
-        subscribedTracks[sid] = nil
-        if subscriber.remove(trackSid: sid) { await offerIfNeeded() }
-    }
-
-    private func offerIfNeeded() async {
-        guard let admission else { return }
-        let transport = admission.subscriberTransport
-        do {
-            guard let offer = try subscriber.nextOffer(
-                iceCredentials: SDPICECredentials(transport.iceCredentials),
-                fingerprint: SDPFingerprint(transport.fingerprint), candidates: serverCandidates) else { return }
-            await send(.subscribeOffer(SubscribeOffer(sdp: offer.sdp, version: offer.version)))
-        } catch {
-            logger.error("cannot build a subscriber offer", metadata: ["identity": "\(identity)", "error": "\(error)"])
-            await sendError(.internal, "the server could not build an offer", requestID: nil)
-        }
-    }
-
-    private func applySubscriberAnswer(_ answer: SubscribeAnswer, in meeting: MeetingRoom) async throws(MeetingError) {
-        let result: (session: NegotiatedSubscriberSession, first: Bool)
-        do {
-            result = try subscriber.accept(answer: answer.sdp, version: answer.version)
-        } catch .unexpected(let version, let outstanding) {
-            throw MeetingError(code: .invalidState,
-                               message: "no offer \(version) is outstanding" + (outstanding.map { " (offer \($0) is)" } ?? ""))
-        } catch {
-            throw MeetingError(code: .negotiationFailed, message: "the answer does not fit the offer: \(error)")
-        }
-        if result.first {
-            let session = result.session
-            try? await meeting.sfu.connect(identity, transport: .subscriber, remote: .init(
-                ice: session.remoteICECredentials, fingerprints: session.remoteFingerprints, localSetup: session.localSetup))
-        }
-        await offerIfNeeded()
-    }
-
-    private func updateSubscription(_ update: SubscriptionUpdate, in meeting: MeetingRoom) async throws(MeetingError) {
-        guard var preferences = subscriberPreferences[update.trackSid], let track = subscribedTracks[update.trackSid] else {
-            if update.subscribe, let track = await meeting.track(sid: update.trackSid) {
-                await subscribe(to: track)
-                return
-            }
-            throw MeetingError(code: .notFound, message: "not subscribed to track '\(update.trackSid)'")
-        }
-        preferences.paused = !update.subscribe
-        if let maxLayer = update.maxLayer {
-            preferences.maxSpatialLayer = max(0, maxLayer)
-        } else if let width = update.width, let height = update.height {
-            preferences.maxSpatialLayer = track.layer(fitting: width, height)
-        }
-        subscriberPreferences[update.trackSid] = preferences
-        try? await meeting.sfu.updatePreferences(identity, trackID: update.trackSid, preferences)
     }
 
     // MARK: Sending
 
-    private func send(_ message: ServerMessage, id: Int? = nil) async {
-        guard await write(SignalingCodec.encode(message, id: id)) else {
-            finished = true
-            return
+    func send(_ message: ServerMessage, id: Int? = nil) async {
+        // While suspended messages are dropped: a resume brings the current state in `joined`.
+        guard let socket else { return }
+        if await socket.write(SignalingCodec.encode(message, id: id)) == false, socket === self.socket {
+            socketDropped()
         }
     }
 
-    private func sendError(_ code: SignalingErrorCode, _ message: String, requestID: Int?) async {
+    func sendError(_ code: SignalingErrorCode, _ message: String, requestID: Int?) async {
         await send(.error(SignalingErrorPayload(code: code, message: message, requestId: requestID)))
     }
 }

@@ -18,8 +18,14 @@ enum SessionInput: Sendable {
     case permissionsChanged(ParticipantPermissions)
     /// The meeting ends this session: say why, then close.
     case end(SignalingLeaveReason)
-    /// The client's socket closed.
-    case socketClosed
+    /// The server is stopping: say so and end (no resume on this server).
+    case serverStopping
+    /// The client is back on a new socket (`join` with a valid `resume`): continue on it.
+    case resume(SessionSocket, JoinRequest, requestID: Int?)
+    /// This socket closed (a session ignores the close of a socket it already left).
+    case socketClosed(SessionSocket)
+    /// Once a second: join timeout, liveness, the resume grace period.
+    case tick
 }
 
 /// The way into a session's input queue; the meeting posts without waiting for the session.
@@ -33,5 +39,19 @@ struct SessionMailbox: Sendable {
     static func make() -> (AsyncStream<SessionInput>, SessionMailbox) {
         let (stream, continuation) = AsyncStream.makeStream(of: SessionInput.self, bufferingPolicy: .unbounded)
         return (stream, SessionMailbox(continuation: continuation))
+    }
+}
+
+/// One signaling WebSocket as a session sees it. A session outlives its socket for the resume
+/// grace period and may continue on another one, so it holds the socket, not the other way round.
+final class SessionSocket: Sendable {
+    /// Writes one text frame; false once the socket is gone.
+    let write: @Sendable (Data) async -> Bool
+    /// Closes the socket (normal closure); harmless when it is closed already.
+    let close: @Sendable () async -> Void
+
+    init(write: @escaping @Sendable (Data) async -> Bool, close: @escaping @Sendable () async -> Void) {
+        self.write = write
+        self.close = close
     }
 }

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Signaling
 
 /// `GET /v1/rtc?access_token=JWT`: the signaling WebSocket (docs/signaling.md).
@@ -25,10 +26,11 @@ struct SignalingRoutes: Sendable {
         }, onUpgrade: { inbound, outbound, context in
             guard let (token, room) = try? await Self.verify(context.request, with: verifier) else { return }
             let (inputs, mailbox) = SessionMailbox.make()
+            let socket = SessionSocket(
+                write: { data in (try? await outbound.write(.text(String(decoding: data, as: UTF8.self)))) != nil },
+                close: { try? await outbound.close(.normalClosure, reason: nil) })
             let session = ParticipantSession(token: token, room: room, environment: environment, mailbox: mailbox,
-                                             write: { data in
-                                                 (try? await outbound.write(.text(String(decoding: data, as: UTF8.self)))) != nil
-                                             })
+                                             socket: socket)
             // Frames go to the session's queue as they arrive; the session handles them in order.
             let reader = Task {
                 let maxBytes = environment.limits.maxMessageBytes
@@ -43,9 +45,16 @@ struct SignalingRoutes: Sendable {
                 } catch {
                     context.logger.debug("signaling socket failed", metadata: ["error": "\(error)"])
                 }
-                mailbox.post(.socketClosed)
+                mailbox.post(.socketClosed(socket))
             }
-            await session.run(inputs)
+            // Returns when the participant's session ends: after its socket closed, that can be
+            // the end of the resume grace period, or much later when it resumed on another socket.
+            // A stopping server ends the session at once instead of keeping it for a resume.
+            await withGracefulShutdownHandler {
+                await session.run(inputs)
+            } onGracefulShutdown: {
+                mailbox.post(.serverStopping)
+            }
             reader.cancel()
             try? await outbound.close(.normalClosure, reason: nil)
         })

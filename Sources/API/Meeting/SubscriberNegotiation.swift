@@ -64,9 +64,18 @@ struct SubscriberNegotiation {
         case mismatch(SDPSubscriberAnswerError)
     }
 
-    /// Takes the browser's answer to the outstanding offer. Returns true the first time, when the
-    /// transport's remote side must be set from it.
-    mutating func accept(answer sdp: String, version answered: Int) throws(AnswerError) -> (session: NegotiatedSubscriberSession, first: Bool) {
+    /// ICE restart: the offer in flight (if any) is forgotten, as the browser may never have
+    /// seen it (its socket dropped), and the next offer carries every section again with the
+    /// server's new credentials.
+    mutating func restart() {
+        outstanding = nil
+        needsOffer = !sections.isEmpty
+    }
+
+    /// Takes the browser's answer to the outstanding offer. `remoteChanged` is true the first
+    /// time and after an ICE restart: the transport's remote side must be set from it.
+    mutating func accept(answer sdp: String, version answered: Int) throws(AnswerError)
+        -> (session: NegotiatedSubscriberSession, remoteChanged: Bool) {
         guard let outstanding, outstanding.version == answered else {
             throw .unexpected(version: answered, outstanding: outstanding?.version)
         }
@@ -82,9 +91,9 @@ struct SubscriberNegotiation {
         } catch {
             throw .mismatch(error)
         }
-        let first = negotiated == nil
+        let remoteChanged = negotiated?.remoteICECredentials != session.remoteICECredentials
         negotiated = session
         self.outstanding = nil
-        return (session, first)
+        return (session, remoteChanged)
     }
 }

@@ -4,7 +4,7 @@
 ///
 /// Not thread-safe; use it from one isolation domain (the connection's).
 public final class ICELiteAgent {
-    public let local: ICECredentials
+    public private(set) var local: ICECredentials
     public private(set) var remote: ICECredentials?
     /// RFC 7675 §5.1: consent is lost after this long without a valid request from the
     /// selected address (30 s recommended).
@@ -19,7 +19,7 @@ public final class ICELiteAgent {
     public static let maximumValidatedAddresses = 16
 
     /// The local password as HMAC key bytes (RFC 8445 §7.2.2: the password itself, no SASLprep).
-    private let localKey: [UInt8]
+    private var localKey: [UInt8]
     /// Addresses that sent at least one authenticated check, oldest first.
     private var validatedAddresses: [STUNTransportAddress] = []
     /// Consent holds until this instant (RFC 7675 §5.1); before any nomination it runs from init.
@@ -48,6 +48,22 @@ public final class ICELiteAgent {
     public func setRemote(_ remote: ICECredentials, now: ContinuousClock.Instant = .now) {
         self.remote = remote
         if selectedAddress == nil { consentExpiry = now.advanced(by: consentTimeout) }
+    }
+
+    /// ICE restart (RFC 8445 §9): from now on checks must use `local` (and `remote`, once the
+    /// peer's new credentials are known; nil accepts any remote part, as before an answer).
+    ///
+    /// The selected address stays selected, so media keeps flowing on the old pair until the
+    /// peer nominates one with the new credentials (RFC 8445 §9: the restart does not disturb
+    /// media). Addresses validated with the old password are forgotten, and consent restarts
+    /// so the peer has the full window to reach us with the new credentials.
+    public func restart(local: ICECredentials, remote: ICECredentials?, now: ContinuousClock.Instant = .now) {
+        self.local = local
+        self.remote = remote
+        localKey = Array(local.password.utf8)
+        validatedAddresses.removeAll(keepingCapacity: true)
+        if let selectedAddress { validatedAddresses.append(selectedAddress) }
+        consentExpiry = now.advanced(by: consentTimeout)
     }
 
     /// Answers one datagram that looks like STUN (RFC 7983 §7) received from `source`.

@@ -100,6 +100,16 @@ public actor Room {
         participant.transport(role).setRemoteParameters(remote)
     }
 
+    /// ICE restart of one of the participant's transports (RFC 8445 §9): new local credentials
+    /// for the description that carries them; `connect` again with the peer's new ones.
+    /// Publications, subscriptions, DTLS and SRTP stay as they are.
+    public func restartICE(_ id: ParticipantID, transport role: TransportRole) throws(RoomError) -> TransportParameters {
+        guard let participant = participants[id] else { throw .unknownParticipant(id) }
+        let transport = participant.transport(role)
+        _ = transport.restartICE()
+        return Self.parameters(of: transport)
+    }
+
     /// Removes a participant: its publications (and everyone's subscriptions to them), its
     /// subscriptions, its transports.
     public func leave(_ id: ParticipantID) {

@@ -371,3 +371,34 @@ func localUsernameFragmentIsNilForNonSTUN(bytes: [UInt8]) {
     let emptyLocal = try handmadeRequest(username: ":cli1", key: nil)
     #expect(ICELiteAgent.localUsernameFragment(of: emptyLocal) == nil)
 }
+
+@Test func restartRequiresTheNewCredentialsAndKeepsTheSelectedAddressUntilARenomination() {
+    let start = ContinuousClock.now
+    let (oldClient, lite) = makePair(now: start)
+    _ = exchangeCheck(oldClient, against: lite, nominate: true, at: start)
+
+    let newServer = ICECredentials(usernameFragment: "srv2", password: "restartedServerPassword+")
+    let newClient = ICECredentials(usernameFragment: "cli2", password: "restartedClientPasswd/")
+    lite.restart(local: newServer, remote: nil, now: start.addingSeconds(20))
+    #expect(lite.local == newServer)
+    // Media stays on the old pair until the peer nominates with the new credentials.
+    #expect(lite.selectedAddress == F.clientAddress)
+    // Consent restarts: the peer gets the whole window to come back with the new credentials.
+    #expect(lite.consentState(now: start.addingSeconds(49.9)) == .fresh)
+    #expect(lite.consentState(now: start.addingSeconds(50)) == .expired)
+
+    // The old credentials no longer pass.
+    #expect(exchangeCheck(oldClient, against: lite, nominate: true, at: start.addingSeconds(21)).liteOutcome
+        == .drop(.wrongUsername))
+    // The new ones do, from a new address (the network changed), which moves the path.
+    lite.setRemote(newClient, now: start.addingSeconds(21))
+    let restarted = ICEControllingAgent(local: newClient, remote: newServer)
+    guard case .respond(_, true) = exchangeCheck(restarted, against: lite, nominate: true, from: F.otherAddress,
+                                                 at: start.addingSeconds(22)).liteOutcome else {
+        Issue.record("a nomination with the new credentials must be accepted and move the path")
+        return
+    }
+    #expect(lite.selectedAddress == F.otherAddress)
+    #expect(lite.isValidated(F.otherAddress))
+    #expect(lite.consentState(now: start.addingSeconds(51.9)) == .fresh)
+}
