@@ -155,7 +155,9 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: strictSwift
         ),
-        .testTarget(name: "parleyTests", dependencies: ["parley"], swiftSettings: strictSwift),
+        .testTarget(name: "parleyTests",
+                    dependencies: ["parley", .product(name: "HummingbirdWSClient", package: "hummingbird-websocket")],
+                    swiftSettings: strictSwift),
         .testTarget(name: "parley-benchTests", dependencies: ["parley-bench", "SDP", "SFU", "ICE", "DTLS"],
                     swiftSettings: strictSwift),
     ],

@@ -43,6 +43,14 @@ public struct JoinRequest: Sendable, Equatable, Codable {
         self.autoSubscribe = autoSubscribe
         self.resume = resume
     }
+
+    /// `autoSubscribe` may be left out: it defaults to true (docs/signaling.md).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        client = try container.decode(ClientInfo.self, forKey: .client)
+        autoSubscribe = try container.decodeIfPresent(Bool.self, forKey: .autoSubscribe) ?? true
+        resume = try container.decodeIfPresent(ResumeRequest.self, forKey: .resume)
+    }
 }
 
 /// A track the client is adding in a `publish_offer`.

@@ -41,11 +41,13 @@ struct AdminOptions: ParsableArguments {
     }
 
     /// Calls the REST API with a short-lived admin token signed by the API key.
-    func call(_ method: String, _ path: String, json: [String: Any]? = nil,
+    func call(_ method: String, _ path: String, query: [URLQueryItem] = [], json: [String: Any]? = nil,
               grants: VideoGrants) async throws -> Data {
         let token = try await TokenIssuer(key: keyPair()).mint(identity: "parley-cli", grants: grants,
                                                                validFor: .seconds(60))
-        var request = URLRequest(url: try baseURL.appendingPathComponent(path))
+        var url = try baseURL.appendingPathComponent(path)
+        if !query.isEmpty { url.append(queryItems: query) }
+        var request = URLRequest(url: url)
         request.httpMethod = method
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
         if let json {

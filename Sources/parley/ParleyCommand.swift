@@ -6,7 +6,7 @@ struct ParleyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parley",
         abstract: "Parley, a WebRTC selective forwarding unit.",
-        subcommands: [ServeCommand.self, RoomCommand.self, TokenCommand.self]
+        subcommands: [ServeCommand.self, RoomCommand.self, ParticipantCommand.self, TokenCommand.self]
     )
 }
 

@@ -29,6 +29,10 @@ import Testing
             try await client.call("/v1/rtc?access_token=\(good)", .get, token: nil) { response in
                 #expect(response.status == .badRequest && errorCode(response) == "websocket_required")
             }
+            // Clients that can set headers may send the token as a bearer token instead.
+            try await client.call("/v1/rtc", .get, token: good) { response in
+                #expect(response.status == .badRequest && errorCode(response) == "websocket_required")
+            }
         }
     }
 

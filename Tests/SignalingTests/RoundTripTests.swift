@@ -76,3 +76,11 @@ func serverMessageSurvivesEncodeThenDecode(_ example: SignalingEnvelope<ServerMe
     #expect(try SignalingCodec.decodeClient(Data(text.utf8))
         == .trickle(TrickleCandidate(target: .subscriber, candidate: ICECandidateInit(candidate: ""))))
 }
+
+@Test func joinMayOmitAutoSubscribeWhichDefaultsToTrue() throws {
+    let bare = try SignalingCodec.decodeClient(Data(#"{"v":1,"type":"join","data":{"client":{"sdk":"x","sdkVersion":"1"}}}"#.utf8))
+    #expect(bare == .join(JoinRequest(client: ClientInfo(sdk: "x", sdkVersion: "1"), autoSubscribe: true)))
+    let off = try SignalingCodec.decodeClient(Data(
+        #"{"v":1,"type":"join","data":{"client":{"sdk":"x","sdkVersion":"1"},"autoSubscribe":false}}"#.utf8))
+    #expect(off == .join(JoinRequest(client: ClientInfo(sdk: "x", sdkVersion: "1"), autoSubscribe: false)))
+}

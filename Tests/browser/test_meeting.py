@@ -78,6 +78,14 @@ def rest(server, method, path, token, body=None):
         return error.code, json.loads(error.read() or b"null")
 
 
+ICE_STATE = """
+const meeting = window.parleyMeeting;
+const ufrag = (pc) => pc?.remoteDescription?.sdp.match(/a=ice-ufrag:(\\S+)/)?.[1] ?? null;
+return { state: meeting.state, sid: meeting.self?.sid ?? null,
+         publisherUfrag: ufrag(meeting.publisher), subscriberUfrag: ufrag(meeting.subscriber) };
+"""
+
+
 def stats(browser):
     return browser.execute_async_script(RECEIVE_STATS) or {}
 
@@ -130,6 +138,31 @@ def test_three_participants_see_and_hear_each_other_then_one_leaves_and_one_is_k
             assert after[other]["audioBytesReceived"] > before[other]["audioBytesReceived"], (browser_name, other)
     for browser, browser_name in zip(browsers, names):
         assert tile_names(browser) == sorted(n for n in names if n != browser_name)
+
+    # Bob's signaling socket drops. His page resumes as the same participant and restarts ICE
+    # on both connections; nobody sees him leave and media keeps flowing both ways.
+    bob = browsers[1]
+    before_drop = bob.execute_script(ICE_STATE)
+    bob.execute_script("window.parleyMeeting.signaling.socket.close();")
+
+    def bob_resumed():
+        now = bob.execute_script(ICE_STATE)
+        restarted = (now["state"] == "connected" and now["sid"] == before_drop["sid"]
+                     and now["publisherUfrag"] not in (None, before_drop["publisherUfrag"])
+                     and now["subscriberUfrag"] not in (None, before_drop["subscriberUfrag"]))
+        return restarted, now
+    wait_until("Bob resumed with new ICE credentials on both connections", bob_resumed, 30)
+    for browser, browser_name in zip(browsers, names):
+        assert tile_names(browser) == sorted(n for n in names if n != browser_name), browser_name
+    resumed = [by_name(stats(browser)) for browser in browsers]
+    time.sleep(4)
+    for browser, browser_name, before in zip(browsers, names, resumed):
+        after = by_name(stats(browser))
+        for other in (n for n in names if n != browser_name):
+            assert after[other]["framesDecoded"] > before[other]["framesDecoded"] + 15, (browser_name, other, before, after)
+    # The store agrees: one session each, nobody left (a fresh rejoin would leave a left row).
+    status, body = rest(dev_server, "GET", "/v1/rooms/standup/participants?includeLeft=true", admin_token("standup"))
+    assert status == 200 and sorted(p["name"] for p in body["participants"]) == names, body
 
     # Carol leaves with the page's Leave button: the others' tiles for her go away.
     carol = browsers[2]

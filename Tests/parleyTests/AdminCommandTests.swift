@@ -1,4 +1,6 @@
 import Foundation
+import HummingbirdWSClient
+import Logging
 import Testing
 
 /// `parley room …` and `parley token create` against a real `parley serve`, as separate
@@ -44,6 +46,42 @@ import Testing
         let token = try await ParleyProcess.run(["token", "create", "--identity", "ada", "--room", "standup"] + Self.key)
         #expect(token.status == 0)
         #expect(token.standardOutput.split(separator: ".").count == 3, "a JWT: header.payload.signature")
+
+        // Ada joins over signaling with that token; the participant commands see and remove her.
+        let socketURL = url.replacingOccurrences(of: "http://", with: "ws://") + "v1/rtc?access_token="
+            + token.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        let (received, receivedContinuation) = AsyncStream.makeStream(of: String.self)
+        let ada = Task {
+            _ = try? await WebSocketClient.connect(url: socketURL, logger: Logger(label: "ada")) { inbound, outbound, _ in
+                try await outbound.write(.text(#"{"v":1,"type":"join","id":1,"data":{"client":{"sdk":"cli-test","sdkVersion":"1"}}}"#))
+                for try await message in inbound.messages(maxSize: 1 << 20) {
+                    if case .text(let text) = message { receivedContinuation.yield(text) }
+                }
+            }
+            receivedContinuation.finish()
+        }
+        defer { ada.cancel() }
+        var messages = received.makeAsyncIterator()
+        let first = await messages.next()
+        #expect(first?.contains(#""type":"joined""#) == true, "\(String(describing: first))")
+
+        let participants = try await ParleyProcess.run(["participant", "list", "standup"] + admin)
+        #expect(participants.status == 0, "\(participants.standardError)")
+        #expect(participants.standardOutput.contains(#""identity" : "ada""#), "\(participants.standardOutput)")
+        let removed = try await ParleyProcess.run(["participant", "remove", "standup", "ada"] + admin)
+        #expect(removed.status == 0 && removed.standardOutput.contains("removed ada"), "\(removed.standardError)")
+        var leave: String?
+        while let text = await messages.next() {
+            if text.contains(#""type":"leave""#) {
+                leave = text
+                break
+            }
+        }
+        #expect(leave?.contains(#""reason":"kicked""#) == true, "Ada's session hears why it ends")
+        let again = try await ParleyProcess.run(["participant", "remove", "standup", "ada"] + admin)
+        #expect(again.standardError.hasPrefix("parley: not_found: "))
+        let left = try await ParleyProcess.run(["participant", "list", "standup", "--include-left"] + admin)
+        #expect(left.standardOutput.contains(#""leaveReason" : "kicked""#), "\(left.standardOutput) \(left.standardError)")
     }
 
     private func listeningURL(_ handle: FileHandle) throws -> String {

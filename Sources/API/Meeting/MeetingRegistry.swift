@@ -44,7 +44,12 @@ public actor MeetingRegistry {
 
     /// The meeting in room `name`, started if nobody is in it yet.
     private func meeting(named name: String) async -> MeetingRoom {
-        while let pending = closing[name] { await pending.value }
+        while let pending = closing[name] {
+            await pending.value
+            // Whoever gets here first clears it (the closer may not have run yet); a newer
+            // closing of the name is waited for in turn.
+            if closing[name] == pending { closing[name] = nil }
+        }
         if let meeting = meetings[name] { return meeting }
         let sfu = await rooms.room(named: name)
         let meeting = MeetingRoom(name: name, sfu: sfu, store: store, maxParticipants: limits.maxParticipantsPerRoom,
@@ -63,7 +68,7 @@ public actor MeetingRegistry {
         let close = Task { await rooms.close(named: name) }
         closing[name] = close
         await close.value
-        closing[name] = nil
+        if closing[name] == close { closing[name] = nil }
     }
 
     /// Identities in the meeting now, in join order (empty when nobody is there).
@@ -120,7 +125,7 @@ public actor MeetingRegistry {
         }
         closing[name] = close
         await close.value
-        closing[name] = nil
+        if closing[name] == close { closing[name] = nil }
     }
 
     /// Ends every meeting (server shutting down).

@@ -55,6 +55,9 @@ actor MeetingRoom {
     private var eventsTask: Task<Void, Never>?
     /// Set when the meeting starts closing; nobody is admitted after that.
     private(set) var isClosing = false
+    /// Admissions waiting for the router: the meeting is not empty while one is under way, even
+    /// though the newcomer is not a member yet.
+    private var admissionsInProgress = 0
     /// Called when the last member leaves, so the registry can let the room go.
     private let onEmpty: @Sendable (String) async -> Void
 
@@ -104,22 +107,22 @@ actor MeetingRoom {
     func admit(identity: String, name displayName: String, metadata: String, permissions: Signaling.ParticipantPermissions,
                hidden: Bool, reconnectToken: String, mailbox: SessionMailbox) async throws(MeetingError) -> Admission {
         guard !isClosing else { throw MeetingError.closing }
-        if let previous = members[identity] {
-            // The same identity again (a second tab, a client that lost its socket): the newer
-            // session wins, as the person is evidently there now.
-            previous.mailbox.post(.end(.duplicateIdentity))
-            await remove(identity, reason: .duplicateIdentity)
-        }
-        if maxParticipants > 0, members.count >= maxParticipants {
-            throw MeetingError(code: .roomFull, message: "room '\(name)' is full (\(maxParticipants) participants)")
-        }
-        try recordJoin(identity: identity, name: displayName, metadata: metadata, permissions: permissions)
+        admissionsInProgress += 1
         let transports: (publisher: Room.TransportParameters, subscriber: Room.TransportParameters)
         do {
-            transports = try await sfu.joinWithSeparateTransports(identity)
+            transports = try await enter(identity: identity, name: displayName, metadata: metadata,
+                                         permissions: permissions)
+            admissionsInProgress -= 1
         } catch {
+            admissionsInProgress -= 1
+            if members.isEmpty, admissionsInProgress == 0 { await onEmpty(name) }
+            throw error
+        }
+        if isClosing {
+            // Ended (room deleted) while the router was adding the newcomer.
+            await sfu.leave(identity)
             recordLeave(identity, reason: .unknown)
-            throw MeetingError(code: .internal, message: "could not join the router: \(error)")
+            throw MeetingError.closing
         }
         let info = SignalingParticipantInfo(sid: "PA_" + RandomID.make(), identity: identity, name: displayName,
                                             metadata: metadata, permissions: permissions)
@@ -131,6 +134,29 @@ actor MeetingRoom {
         return Admission(room: SignalingRoomInfo(name: name, sid: sid), participant: info, others: others,
                          publisherTransport: transports.publisher, subscriberTransport: transports.subscriber,
                          tracks: allTracks())
+    }
+
+    /// The awaited part of an admission: the older session of the identity out, the store
+    /// record, the router's transports.
+    private func enter(identity: String, name displayName: String, metadata: String,
+                       permissions: Signaling.ParticipantPermissions) async throws(MeetingError)
+        -> (publisher: Room.TransportParameters, subscriber: Room.TransportParameters) {
+        if let previous = members[identity] {
+            // The same identity again (a second tab, a client that lost its socket): the newer
+            // session wins, as the person is evidently there now.
+            previous.mailbox.post(.end(.duplicateIdentity))
+            await remove(identity, reason: .duplicateIdentity)
+        }
+        if maxParticipants > 0, members.count >= maxParticipants {
+            throw MeetingError(code: .roomFull, message: "room '\(name)' is full (\(maxParticipants) participants)")
+        }
+        try recordJoin(identity: identity, name: displayName, metadata: metadata, permissions: permissions)
+        do {
+            return try await sfu.joinWithSeparateTransports(identity)
+        } catch {
+            recordLeave(identity, reason: .unknown)
+            throw MeetingError(code: .internal, message: "could not join the router: \(error)")
+        }
     }
 
     private func visibleMembers(except identity: String) -> [SignalingParticipantInfo] {
@@ -192,7 +218,7 @@ actor MeetingRoom {
 
     /// Starts closing if nobody is here: from now on nobody is admitted. False if someone is.
     func closeIfEmpty() -> Bool {
-        guard members.isEmpty else { return false }
+        guard members.isEmpty, admissionsInProgress == 0 else { return false }
         isClosing = true
         eventsTask?.cancel()
         return true

@@ -72,8 +72,11 @@ struct SignalingRoutes: Sendable {
 
     /// The token from `access_token`, with the room it may join.
     static func verify(_ request: Request, with verifier: TokenVerifier) async throws -> (VerifiedToken, String) {
-        guard let raw = request.uri.queryParameters["access_token"], !raw.isEmpty else {
-            throw APIError(status: .unauthorized, code: "unauthorized", message: "pass the join token as ?access_token=")
+        // Browsers cannot set headers on a WebSocket, so the query; other clients may use the header.
+        let bearer = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? $0.dropFirst(7) : nil }
+        guard let raw = request.uri.queryParameters["access_token"].map(Substring.init) ?? bearer, !raw.isEmpty else {
+            throw APIError(status: .unauthorized, code: "unauthorized",
+                           message: "pass the join token as ?access_token= or Authorization: Bearer")
         }
         let token: VerifiedToken
         do {

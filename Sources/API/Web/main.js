@@ -71,7 +71,7 @@ async function join(room, name, token) {
   meeting.addEventListener("state", ({ detail }) => {
     $("connection-state").textContent = detail.state;
     $("connection-state").dataset.state = detail.state;
-    if (detail.state === "reconnecting") grid.clear();
+    // Reconnecting keeps the tiles: a resume keeps the participants and their media.
   });
   meeting.addEventListener("removed", ({ detail }) => {
     const reasons = {

@@ -63,12 +63,31 @@ export class Meeting extends EventTarget {
       onClose: () => this.#onSignalingClosed(signaling),
     });
     this.signaling = signaling;
+    const client = { sdk: "parley-web", sdkVersion: "1" };
     try {
       await signaling.opened;
-      const joined = await signaling.request("join", { client: { sdk: "parley-web", sdkVersion: "1" }, autoSubscribe: true });
+      // After a drop, resume as the same participant: the server keeps us for a grace period.
+      const resume = this.self && this.reconnectToken
+        ? { participantSid: this.self.sid, reconnectToken: this.reconnectToken } : null;
+      let joined;
+      try {
+        joined = await signaling.request("join", { client, autoSubscribe: true, ...(resume ? { resume } : {}) });
+      } catch (error) {
+        if (error.code !== "resume_failed") throw error;
+        // Too late (or the server restarted): start over as a new participant on this socket.
+        this.#teardownMedia();
+        joined = await signaling.request("join", { client, autoSubscribe: true });
+      }
       this.attempt = 0;
-      this.#onJoined(joined);
-      await this.#publish();
+      this.reconnectToken = joined.reconnectToken;
+      this.#startPinging(signaling, joined.pingInterval);
+      if (joined.resumed) {
+        this.#onResumed(joined);
+        await this.#restartPublisherICE();
+      } else {
+        this.#onJoined(joined);
+        await this.#publish();
+      }
       this.#setState("connected");
     } catch (error) {
       console.warn("join failed:", error.message);
@@ -78,20 +97,36 @@ export class Meeting extends EventTarget {
 
   #onSignalingClosed(signaling) {
     if (signaling !== this.signaling) return;
-    this.#teardown();
-    if (this.left) return;
-    // Automatic reconnect: join again as the same person, publish again.
+    clearInterval(this.pingTimer);
+    this.signaling = null;
+    if (this.left) {
+      this.#teardown();
+      return;
+    }
+    // Automatic reconnect. The peer connections stay: a resume keeps them (with an ICE restart);
+    // only a failed resume replaces them.
     const delay = RECONNECT_DELAYS_MS[Math.min(this.attempt, RECONNECT_DELAYS_MS.length - 1)];
     this.attempt += 1;
     this.#setState("reconnecting");
     this.reconnectTimer = setTimeout(() => this.#connect(), delay);
   }
 
+  #startPinging(signaling, seconds) {
+    // The server counts a socket silent past its ping timeout as dropped.
+    clearInterval(this.pingTimer);
+    this.pingTimer = setInterval(() => signaling.send("ping", { timestamp: Date.now() }), Math.max(1, seconds || 10) * 1000);
+  }
+
   #teardown() {
     clearTimeout(this.reconnectTimer);
+    clearInterval(this.pingTimer);
     const signaling = this.signaling;
     this.signaling = null;
     signaling?.close();
+    this.#teardownMedia();
+  }
+
+  #teardownMedia() {
     this.publisher?.close();
     this.subscriber?.close();
     this.publisher = null;
@@ -99,6 +134,8 @@ export class Meeting extends EventTarget {
     this.subscriberQueue = Promise.resolve();
     for (const sid of [...this.participants.keys()]) this.#removeParticipant(sid);
     this.midToParticipant.clear();
+    this.self = null;
+    this.reconnectToken = null;
   }
 
   // MARK: Server messages
@@ -109,6 +146,24 @@ export class Meeting extends EventTarget {
     this.#emit("joined", { self: this.self, room: this.room });
     this.subscriber = this.#makeSubscriber();
     for (const info of joined.participants) this.#addParticipant(info);
+  }
+
+  #onResumed(joined) {
+    // The same participant on a new socket. Events missed meanwhile are not replayed: bring the
+    // participant list in line with the server's.
+    this.self = joined.participant;
+    const present = new Set(joined.participants.map((info) => info.sid));
+    for (const sid of [...this.participants.keys()]) if (!present.has(sid)) this.#removeParticipant(sid);
+    for (const info of joined.participants) {
+      const participant = this.participants.get(info.sid);
+      if (!participant) {
+        this.#addParticipant(info);
+        continue;
+      }
+      participant.info = info;
+      this.#emit("participantupdated", { participant });
+    }
+    this.#emit("resumed", { self: this.self });
   }
 
   #onMessage(type, data) {
@@ -223,6 +278,19 @@ export class Meeting extends EventTarget {
     await pc.setRemoteDescription({ type: "answer", sdp: answer.sdp });
   }
 
+  /** After a resume: new ICE credentials on the publisher connection (the server restarts the subscriber's). */
+  async #restartPublisherICE() {
+    const pc = this.publisher;
+    if (!pc) {
+      await this.#publish();
+      return;
+    }
+    const offer = await pc.createOffer({ iceRestart: true });
+    await pc.setLocalDescription(offer);
+    const answer = await this.signaling.request("publish_offer", { sdp: offer.sdp, tracks: [], unpublish: [] });
+    if (pc === this.publisher) await pc.setRemoteDescription({ type: "answer", sdp: answer.sdp });
+  }
+
   /** Mutes or unmutes the own microphone or camera; returns the new muted state. */
   setMuted(kind, muted) {
     const local = this.localTracks.get(kind);
@@ -291,7 +359,8 @@ export class Meeting extends EventTarget {
     pc.addEventListener("connectionstatechange", () => {
       this.#emit("connection", { label, state: pc.connectionState });
       if (pc.connectionState === "failed" && pc === this[label]) {
-        // ICE or DTLS gave up: start over on a fresh socket.
+        // ICE gave up (the network changed): reconnect and resume, which restarts ICE on both
+        // connections. If the resume fails, the page joins afresh with new connections.
         this.signaling?.close();
       }
     });
