@@ -139,6 +139,13 @@ def test_three_participants_see_and_hear_each_other_then_one_leaves_and_one_is_k
     for browser, browser_name in zip(browsers, names):
         assert tile_names(browser) == sorted(n for n in names if n != browser_name)
 
+    # The server rates everyone's connection (every 2 s); on loopback nobody loses packets.
+    def everyone_rated():
+        snapshots = [by_name(stats(browser)) for browser in browsers]
+        ratings = [{n: entry["quality"] for n, entry in snapshot.items()} for snapshot in snapshots]
+        return all(len(r) == 2 and all(q in ("excellent", "good") for q in r.values()) for r in ratings), ratings
+    wait_until("connection quality shown for every participant", everyone_rated, 20)
+
     # Bob's signaling socket drops. His page resumes as the same participant and restarts ICE
     # on both connections; nobody sees him leave and media keeps flowing both ways.
     bob = browsers[1]

@@ -94,6 +94,16 @@ actor MeetingRoom {
                 member.mailbox.post(.end(.connectionLost))
                 await remove(identity, reason: .connectionLost)
             }
+        case .connectionQualityChanged(let identity, let quality):
+            guard let member = members[identity], !member.hidden else { return }
+            let rating: SignalingConnectionQuality = switch quality {
+            case .excellent: .excellent
+            case .good: .good
+            case .poor: .poor
+            case .lost: .lost
+            }
+            broadcast(.connectionQuality(ConnectionQualityUpdate(
+                updates: [ConnectionQualityInfo(participantSid: member.info.sid, quality: rating)])))
         case .participantJoined, .trackPublished, .trackUnpublished:
             break
         }

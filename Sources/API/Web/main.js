@@ -64,6 +64,7 @@ async function join(room, name, token) {
     for (const participant of meeting.participants.values()) grid.setSpeaking(participant.info.sid, participant.speaking);
     grid.setSpeaking("self", detail.speaking.has(meeting.self?.sid));
   });
+  meeting.addEventListener("selfquality", ({ detail }) => grid.setQuality("self", detail.quality));
   meeting.addEventListener("mediaerror", ({ detail }) => {
     $("media-error").textContent = detail.message;
     $("media-error").hidden = false;

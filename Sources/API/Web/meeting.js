@@ -175,6 +175,7 @@ export class Meeting extends EventTarget {
       case "track_unpublished": this.#trackUnpublished(data); break;
       case "track_muted": this.#trackMuted(data); break;
       case "active_speakers": this.#activeSpeakers(data.speakers); break;
+      case "connection_quality": this.#connectionQuality(data.updates ?? []); break;
       case "leave":
         this.left = true;
         this.leaveReason = data.reason;
@@ -234,6 +235,20 @@ export class Meeting extends EventTarget {
     if (!track) return;
     track.muted = muted;
     this.#emit("participantupdated", { participant });
+  }
+
+  #connectionQuality(updates) {
+    for (const { participantSid, quality } of updates) {
+      if (participantSid === this.self?.sid) {
+        this.selfQuality = quality;
+        this.#emit("selfquality", { quality });
+        continue;
+      }
+      const participant = this.participants.get(participantSid);
+      if (!participant) continue;
+      participant.quality = quality;
+      this.#emit("participantupdated", { participant });
+    }
   }
 
   #activeSpeakers(speakers) {
@@ -379,7 +394,8 @@ export class Meeting extends EventTarget {
   async receiveStats() {
     const result = {};
     for (const [sid, participant] of this.participants) {
-      result[sid] = { name: participant.info.name, identity: participant.info.identity, framesDecoded: 0, audioBytesReceived: 0 };
+      result[sid] = { name: participant.info.name, identity: participant.info.identity, quality: participant.quality ?? null,
+                      framesDecoded: 0, audioBytesReceived: 0 };
     }
     if (!this.subscriber) return result;
     const report = await this.subscriber.getStats();

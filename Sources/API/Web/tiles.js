@@ -35,6 +35,17 @@ export class TileGrid {
     tile.querySelector(".mic-state").textContent = !audio ? "no mic" : audio.muted ? "mic muted" : "";
     tile.querySelector(".camera-state").textContent = !camera ? "no camera" : camera.muted ? "camera off" : "";
     tile.classList.toggle("speaking", Boolean(speaking));
+    if (participant.quality) this.setQuality(info.sid, participant.quality);
+  }
+
+  /** The server's rating of a connection: excellent, good, poor or lost. */
+  setQuality(sid, quality) {
+    const tile = this.tiles.get(sid);
+    if (!tile) return;
+    tile.dataset.quality = quality;
+    const label = tile.querySelector(".quality");
+    label.textContent = quality === "excellent" ? "" : `${quality} connection`;
+    label.title = `connection: ${quality}`;
   }
 
   setSpeaking(sid, speaking) {
@@ -63,7 +74,7 @@ export class TileGrid {
       video.autoplay = true;
       video.playsInline = true;
       const caption = document.createElement("figcaption");
-      caption.innerHTML = '<span class="name"></span> <span class="mic-state"></span> <span class="camera-state"></span>';
+      caption.innerHTML = '<span class="name"></span> <span class="mic-state"></span> <span class="camera-state"></span> <span class="quality"></span>';
       tile.append(video, caption);
       this.container.append(tile);
       this.tiles.set(sid, tile);

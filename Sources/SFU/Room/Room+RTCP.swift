@@ -51,7 +51,9 @@ extension Room {
     private func noteReportBlocks(_ blocks: RTCPReportBlockIterator, from participant: RoomParticipant) {
         let arrival = Self.ntpNow()
         for block in blocks {
-            _ = participant.subscriptionsBySSRC[block.ssrc]?.senderReports.receivedReportBlock(block, arrival: arrival)
+            guard let subscription = participant.subscriptionsBySSRC[block.ssrc] else { continue }
+            _ = subscription.senderReports.receivedReportBlock(block, arrival: arrival)
+            subscription.reportedLoss = Double(block.fractionLost) / 256
         }
     }
 
@@ -73,11 +75,34 @@ extension Room {
                 sendReceiverReport(to: participant, now: now)
                 sendSenderReports(to: participant, now: now)
             }
+            if tickCount % 100 == 0, let quality = rateConnection(of: participant) {
+                eventContinuation.yield(.connectionQualityChanged(participant.id, quality))
+            }
         }
         if tickCount % 5 == 0, let change = speakerDetector.evaluate(now: .now) {
             eventContinuation.yield(.activeSpeakerChanged(change.current))
         }
         worker.flushPendingWrites()
+    }
+
+    /// Every 2 s: the participant's connection quality, when it changed.
+    private func rateConnection(of participant: RoomParticipant) -> ConnectionQuality? {
+        var sample = ConnectionQualityMeter.Sample(upstreamExpected: 0, upstreamReceived: 0, publishing: false)
+        for trackID in participant.publications {
+            guard let publication = publications[trackID] else { continue }
+            sample.publishing = sample.publishing || !publication.muted
+            for layer in publication.layers {
+                sample.upstreamExpected += layer.receiveStatistics.packetsExpected
+                sample.upstreamReceived += layer.receiveStatistics.packetsReceived
+            }
+        }
+        for subscription in participant.subscriptionsBySSRC.values {
+            if let loss = subscription.reportedLoss { sample.downstreamLoss = max(sample.downstreamLoss ?? 0, loss) }
+            if let roundTrip = subscription.senderReports.roundTripTimeMicroseconds {
+                sample.roundTripMicroseconds = max(sample.roundTripMicroseconds ?? 0, roundTrip)
+            }
+        }
+        return participant.quality.evaluate(sample)
     }
 
     private func sendUpstreamNACKs(for participant: RoomParticipant, now: Int64) {

@@ -19,6 +19,7 @@ final class RoomParticipant {
     var subscriptionsBySSRC: [UInt32: Subscription] = [:]
     var publications: [TrackID] = []
     var transportWideFeedback: TransportWideFeedbackRecorder?
+    var quality = ConnectionQualityMeter()
 
     init(id: ParticipantID, publisherTransport: WebRTCTransport, subscriberTransport: WebRTCTransport,
          listener: RoomTransportListener) {

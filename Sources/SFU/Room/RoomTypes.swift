@@ -133,6 +133,8 @@ public enum RoomEvent: Sendable, Equatable {
     case trackPublished(TrackID, by: ParticipantID)
     case trackUnpublished(TrackID)
     case activeSpeakerChanged(ParticipantID?)
+    /// A participant's connection got better or worse (rated every 2 s).
+    case connectionQualityChanged(ParticipantID, ConnectionQuality)
 }
 
 public enum RoomError: Error, Equatable, Sendable {

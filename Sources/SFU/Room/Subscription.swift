@@ -15,6 +15,8 @@ final class Subscription {
     var senderReports: SenderReportGenerator
     var sent = SentPacketLog()
     var retransmittedPackets = 0
+    /// Loss fraction (0…1) in the subscriber's latest receiver report about this stream.
+    var reportedLoss: Double?
     /// Wraps retransmissions as RTX when the subscriber negotiated it.
     var rtx: RTXPacketizer?
 
