@@ -89,11 +89,14 @@ final class ParticipantSession {
                 mailbox.post(.tick)
             }
         }
-        for await input in inputs {
+        var queue = inputs.makeAsyncIterator()
+        while let input = await queue.next() {
             if let relay {
                 // This socket belongs to a resumed session now; pass its frames on in order.
                 switch input {
-                case .client: relay.post(input)
+                case .client:
+                    // The resumed session ended meanwhile: close, so the client starts over.
+                    if !relay.post(input) { await socket?.close() }
                 case .socketClosed(let closed) where closed === socket:
                     relay.post(input)
                     finished = true
@@ -106,7 +109,15 @@ final class ParticipantSession {
         }
         ticker.cancel()
         await leaveMeeting(reason: endReason)
-        await socket?.close()
+        if relay == nil { await socket?.close() }
+        // A resume that was claimed just as this session ended must not go unanswered.
+        mailbox.close()
+        while let input = await queue.next() {
+            guard case .resume(let orphan, _, let requestID) = input else { continue }
+            let refusal = SignalingErrorPayload(code: .resumeFailed, message: "the session ended; join afresh",
+                                                requestId: requestID)
+            _ = await orphan.write(SignalingCodec.encode(.error(refusal)))
+        }
     }
 
     private func handle(_ input: SessionInput) async {
@@ -248,8 +259,10 @@ final class ParticipantSession {
             throw MeetingError(code: .resumeFailed,
                                message: "no session to resume (unknown, expired, or the reconnect token was used); join afresh")
         }
+        guard target.post(.resume(socket, request, requestID: id)) else {
+            throw MeetingError(code: .resumeFailed, message: "the session just ended; join afresh")
+        }
         relay = target
-        target.post(.resume(socket, request, requestID: id))
     }
 
     /// The suspended (or not yet suspended) session continues on `newSocket`.

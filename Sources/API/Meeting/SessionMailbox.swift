@@ -32,8 +32,16 @@ enum SessionInput: Sendable {
 struct SessionMailbox: Sendable {
     let continuation: AsyncStream<SessionInput>.Continuation
 
-    func post(_ input: SessionInput) {
-        continuation.yield(input)
+    /// False once the session has ended and takes nothing more.
+    @discardableResult
+    func post(_ input: SessionInput) -> Bool {
+        if case .terminated = continuation.yield(input) { return false }
+        return true
+    }
+
+    /// The session ended: later posts are refused (what is queued can still be read).
+    func close() {
+        continuation.finish()
     }
 
     static func make() -> (AsyncStream<SessionInput>, SessionMailbox) {
