@@ -258,4 +258,17 @@ import Testing
             }
         }
     }
+
+    @Test func firstJoinsAtTheSameMomentShareOneMeeting() async throws {
+        try await SignalingTestServer.run { server, _ in
+            var sockets: [SignalingTestSocket] = []
+            for index in 0..<4 { sockets.append(try await server.open("early\(index)")) }
+            for socket in sockets { socket.send(Session.join, id: 1) }
+            for socket in sockets { _ = try await socket.next("joined") }
+            let late = try await server.open("late")
+            late.send(Session.join, id: 1)
+            guard case .joined(let joined) = try await late.next("joined").message else { return }
+            #expect(Set(joined.participants.map(\.identity)) == ["early0", "early1", "early2", "early3"])
+        }
+    }
 }

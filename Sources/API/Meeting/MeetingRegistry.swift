@@ -13,6 +13,8 @@ public actor MeetingRegistry {
     private var meetings: [String: MeetingRoom] = [:]
     /// Meetings whose router room is being closed; a new meeting of the name waits for it.
     private var closing: [String: Task<Void, Never>] = [:]
+    /// Meetings being started (their router room is being placed).
+    private var starting: [String: Task<MeetingRoom, Never>] = [:]
 
     public init(rooms: RoomRegistry, store: RoomStore, limits: SignalingLimits = .default, logger: Logger) {
         self.rooms = rooms
@@ -51,12 +53,29 @@ public actor MeetingRegistry {
             if closing[name] == pending { closing[name] = nil }
         }
         if let meeting = meetings[name] { return meeting }
-        let sfu = await rooms.room(named: name)
-        let meeting = MeetingRoom(name: name, sfu: sfu, store: store, maxParticipants: limits.maxParticipantsPerRoom,
-                                  logger: logger, onEmpty: { [weak self] name in await self?.meetingBecameEmpty(name) })
-        meetings[name] = meeting
-        await meeting.start()
-        return meeting
+        // Two first joins at once must not start two meetings: the second waits for the first's.
+        let start: Task<MeetingRoom, Never>
+        if let pending = starting[name] {
+            start = pending
+        } else {
+            let rooms = self.rooms, store = self.store, logger = self.logger
+            let maxParticipants = limits.maxParticipantsPerRoom
+            let onEmpty: @Sendable (String) async -> Void = { [weak self] name in await self?.meetingBecameEmpty(name) }
+            start = Task {
+                let meeting = MeetingRoom(name: name, sfu: await rooms.room(named: name), store: store,
+                                          maxParticipants: maxParticipants, logger: logger, onEmpty: onEmpty)
+                await meeting.start()
+                return meeting
+            }
+            starting[name] = start
+        }
+        let meeting = await start.value
+        // Whoever resumes first records it; the others find it recorded.
+        if starting[name] == start {
+            starting[name] = nil
+            meetings[name] = meeting
+        }
+        return meetings[name] ?? meeting
     }
 
     func existing(named name: String) -> MeetingRoom? { meetings[name] }
