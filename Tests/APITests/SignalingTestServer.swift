@@ -33,6 +33,10 @@ struct SignalingTestServer {
             }
         }
 
+        func socket(_ key: String) -> SignalingTestSocket? {
+            lock.withLock { byKey[key] }
+        }
+
         func closeAll() {
             let all = lock.withLock { byKey.values }
             for socket in all { socket.close() }
@@ -101,9 +105,7 @@ extension SignalingTestServer {
 
     /// The socket `open` made under `key`.
     func socket(of key: String) throws -> SignalingTestSocket {
-        let socket = sockets.replace(key, with: nil)
-        _ = sockets.replace(key, with: socket)
-        return try #require(socket)
+        try #require(sockets.socket(key))
     }
 
     /// Closes the socket `open` made under `key`, as a dropped connection would (no `leave`).

@@ -83,8 +83,17 @@ public actor MeetingRegistry {
     private func meetingBecameEmpty(_ name: String) async {
         guard let meeting = meetings[name], await meeting.closeIfEmpty(), meetings[name] === meeting else { return }
         meetings[name] = nil
+        await close(name) {}
+    }
+
+    /// Closes the router room of a meeting already taken out of `meetings`, after `ending` it;
+    /// a new meeting of the name waits until this is done.
+    private func close(_ name: String, after ending: @escaping @Sendable () async -> Void) async {
         let rooms = self.rooms
-        let close = Task { await rooms.close(named: name) }
+        let close = Task {
+            await ending()
+            await rooms.close(named: name)
+        }
         closing[name] = close
         await close.value
         if closing[name] == close { closing[name] = nil }
@@ -137,14 +146,7 @@ public actor MeetingRegistry {
     /// Ends a meeting: everyone gets `leave` with `reason`.
     public func end(room name: String, reason: SignalingLeaveReason) async {
         guard let meeting = meetings.removeValue(forKey: name) else { return }
-        let rooms = self.rooms
-        let close = Task {
-            await meeting.closeAll(reason: reason)
-            await rooms.close(named: name)
-        }
-        closing[name] = close
-        await close.value
-        if closing[name] == close { closing[name] = nil }
+        await close(name) { await meeting.closeAll(reason: reason) }
     }
 
     /// Ends every meeting (server shutting down).

@@ -8,10 +8,10 @@ import Store
 struct MeetingError: Error, Sendable {
     let code: SignalingErrorCode
     let message: String
-
     /// The meeting closed (its last member left) just as someone joined: join the next one.
-    static let closing = MeetingError(code: .internal, message: "the meeting is closing")
-    var isClosing: Bool { code == .internal && message == Self.closing.message }
+    var isClosing = false
+
+    static let closing = MeetingError(code: .internal, message: "the meeting is closing", isClosing: true)
 }
 
 /// The signaling side of one room: who is in it, what they publish, and a mailbox to each

@@ -50,9 +50,7 @@ extension ParticipantSession {
         // Sections the client stopped sending on, or tracks it names for removal.
         let stillReceiving = Set(session.media.filter(\.isReceiving).map(\.mid))
         for (mid, sid) in publishedByMid where !stillReceiving.contains(mid) || offer.unpublish.contains(sid) {
-            publishedByMid[mid] = nil
-            try? await meeting.sfu.unpublish(identity, trackID: sid)
-            await meeting.unpublished(sid: sid, by: identity)
+            await unpublish(mid: mid, sid: sid, in: meeting)
         }
         await send(.publishAnswer(PublishAnswer(sdp: negotiated.answer.serialized())), id: id)
 
@@ -99,10 +97,12 @@ extension ParticipantSession {
     /// The application took away `canPublish`: everything this participant publishes ends
     /// (its packets are dropped from now on; a later grant lets it publish again).
     func unpublishAll(in meeting: MeetingRoom) async {
-        for (mid, sid) in publishedByMid {
-            publishedByMid[mid] = nil
-            try? await meeting.sfu.unpublish(identity, trackID: sid)
-            await meeting.unpublished(sid: sid, by: identity)
-        }
+        for (mid, sid) in publishedByMid { await unpublish(mid: mid, sid: sid, in: meeting) }
+    }
+
+    private func unpublish(mid: String, sid: String, in meeting: MeetingRoom) async {
+        publishedByMid[mid] = nil
+        try? await meeting.sfu.unpublish(identity, trackID: sid)
+        await meeting.unpublished(sid: sid, by: identity)
     }
 }

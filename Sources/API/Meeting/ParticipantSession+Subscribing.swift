@@ -28,20 +28,24 @@ extension ParticipantSession {
 
     /// The track was unpublished (the router already dropped its subscriptions).
     func trackGone(_ sid: String) async {
-        subscriberPreferences[sid] = nil
-        subscribedTracks[sid] = nil
-        if subscriber.remove(trackSid: sid) { await offerIfNeeded() }
+        if forgetSubscription(sid) { await offerIfNeeded() }
     }
 
     /// The application took away `canSubscribe`: every subscription ends.
     func unsubscribeAll(in meeting: MeetingRoom) async {
         for sid in Array(subscribedTracks.keys) {
             try? await meeting.sfu.unsubscribe(identity, from: sid)
-            subscriberPreferences[sid] = nil
-            subscribedTracks[sid] = nil
-            subscriber.remove(trackSid: sid)
+            forgetSubscription(sid)
         }
         await offerIfNeeded()
+    }
+
+    /// Drops what the session knows of a subscription; true if its section went inactive.
+    @discardableResult
+    private func forgetSubscription(_ sid: String) -> Bool {
+        subscriberPreferences[sid] = nil
+        subscribedTracks[sid] = nil
+        return subscriber.remove(trackSid: sid)
     }
 
     /// ICE restart of the subscriber connection: new server credentials in a new offer (the
