@@ -66,3 +66,39 @@ public struct SimulcastSelection: Sendable, Hashable {
         self.keyFrameNeededForSpatialLayer = keyFrameNeededForSpatialLayer
     }
 }
+
+extension SimulcastPacketInfo {
+    /// From the payload of a codec other than VP8; nil when it does not parse as that codec.
+    /// - VP9 (RFC 9628 §4.2): P clear at the start of a base-layer frame is a key frame, TID is
+    ///   the temporal layer, U marks a switching-up point.
+    /// - H.264 (RFC 6184): an IDR slice, or an SPS with a PPS, starts a key frame; no temporal
+    ///   layers are read.
+    /// - AV1 (AV1 RTP spec §4.4): the aggregation header's N bit starts a coded video sequence,
+    ///   a key frame; temporal layers need the dependency descriptor, which is not read here.
+    /// - Anything else: every frame start counts as a switch point (whole-layer forwarding).
+    init?(codec: TrackCodec.Kind, spatialLayer: Int, timestamp: UInt32, marker: Bool, arrivalMicroseconds: Int64,
+          payload: UnsafeRawBufferPointer) {
+        var temporalID: UInt8?
+        var isKeyFrame = false
+        var isLayerSync = false
+        switch codec {
+        case .vp9:
+            guard let vp9 = try? VP9Descriptor.parse(payload) else { return nil }
+            temporalID = vp9.temporalID
+            isKeyFrame = vp9.isKeyFrame
+            isLayerSync = vp9.isSwitchingUpPoint
+        case .h264:
+            guard let h264 = try? H264PayloadDescriptor.parse(payload) else { return nil }
+            isKeyFrame = h264.isKeyFrame
+        case .av1:
+            guard let av1 = try? AV1PayloadDescriptor.parse(payload) else { return nil }
+            isKeyFrame = av1.isKeyFrame && !av1.continuesPreviousOBU
+        case .vp8, .other:
+            // VP8 is read by the caller, with the descriptor it rewrites.
+            isKeyFrame = true
+            isLayerSync = true
+        }
+        self.init(spatialLayer: spatialLayer, timestamp: timestamp, temporalID: temporalID, isKeyFrame: isKeyFrame,
+                  isLayerSync: isLayerSync, isEndOfFrame: marker, arrivalMicroseconds: arrivalMicroseconds)
+    }
+}

@@ -13,11 +13,14 @@ final class Publication {
     /// Publisher extension id → the id subscribers get it under, 0 for "blank it" (see
     /// `TrackDescription.forwardedExtensionIDs`).
     let extensionIDMap: [UInt8]
+    /// Which payload format the data path reads (decided once, not per packet).
+    let codecKind: TrackCodec.Kind
 
     init(id: TrackID, owner: ParticipantID, description: TrackDescription) {
         self.id = id
         self.owner = owner
         self.description = description
+        self.codecKind = description.codec.kind
         self.layers = description.layers.map {
             PublicationLayer(ssrc: $0.ssrc, rid: $0.rid, clockRate: Int(description.codec.clockRate))
         }
@@ -45,6 +48,8 @@ final class PublicationLayer {
     var receiveStatistics: ReceiveStatistics
     var nackGenerator = NACKGenerator()
     var cache = RetransmissionBuffer(capacity: 512)
+    /// What this layer costs a subscriber, for the layer allocator.
+    var bitrate = BitrateMeter()
 
     init(ssrc: UInt32?, rid: String?, clockRate: Int) {
         self.ssrc = ssrc

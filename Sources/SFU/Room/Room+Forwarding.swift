@@ -43,23 +43,28 @@ extension Room {
             requestKeyFrame(publication, layer: layerIndex, now: now)
         }
         try? layer.cache.store(bytes, sequenceNumber: header.sequenceNumber, sendTimeMicroseconds: now)
+        layer.bitrate.add(bytes: bytes.count)
 
         // The codec's view of the packet, parsed once for all subscriptions.
         let payload = UnsafeMutableRawBufferPointer(rebasing: packet[header.payloadRange])
         var vp8: VP8Descriptor?
         var layerInfo: SimulcastPacketInfo?
         if publication.description.kind == .video {
-            if publication.description.codec.isVP8 {
+            if publication.codecKind == .vp8 {
                 vp8 = try? VP8Descriptor.parse(UnsafeRawBufferPointer(payload))
-                guard let vp8 else { return } // not VP8 after all: nothing a subscriber could decode
-                layerInfo = SimulcastPacketInfo(spatialLayer: layerIndex, timestamp: header.timestamp,
-                                                marker: header.marker, arrivalMicroseconds: now, vp8: vp8)
+                if let vp8 {
+                    layerInfo = SimulcastPacketInfo(spatialLayer: layerIndex, timestamp: header.timestamp,
+                                                    marker: header.marker, arrivalMicroseconds: now, vp8: vp8)
+                }
             } else {
-                // Without a descriptor parser for the codec: whole-layer forwarding, switching
-                // on any frame start (good enough until the codec's descriptor is wired in).
-                layerInfo = SimulcastPacketInfo(spatialLayer: layerIndex, timestamp: header.timestamp,
-                                                temporalID: nil, isKeyFrame: true, isLayerSync: true,
-                                                isEndOfFrame: header.marker, arrivalMicroseconds: now)
+                layerInfo = SimulcastPacketInfo(codec: publication.codecKind, spatialLayer: layerIndex,
+                                                timestamp: header.timestamp, marker: header.marker,
+                                                arrivalMicroseconds: now, payload: UnsafeRawBufferPointer(payload))
+            }
+            // Not the codec it claims to be: nothing a subscriber could decode.
+            guard layerInfo != nil else {
+                undecodablePackets += 1
+                return
             }
         }
 

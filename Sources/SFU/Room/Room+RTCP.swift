@@ -24,6 +24,12 @@ extension Room {
                       let layer = subscription.currentLayer ?? subscription.selector.effectiveTargetLayer(at: now)
                 else { continue }
                 requestKeyFrame(subscription.publication, layer: layer, now: now)
+            case (.payloadSpecificFeedback, RTCPReceiverEstimatedMaximumBitrate.format):
+                // REMB about streams we send this participant: its downlink estimate.
+                guard let remb = try? RTCPReceiverEstimatedMaximumBitrate(parsing: header, in: packet),
+                      remb.feedbackSSRCs.ssrcs(in: packet).contains(where: { participant.subscriptionsBySSRC[$0] != nil })
+                else { continue }
+                participant.estimator.receivedREMB(bitsPerSecond: remb.bitrate, at: now)
             case (.transportLayerFeedback, 1):
                 // Generic NACK (RFC 4585 §6.2.1): resend from the publication's cache.
                 guard let nack = try? RTCPGenericNACK(parsing: header, in: packet),
@@ -37,32 +43,45 @@ extension Room {
                       let (publication, layer) = participant.layersBySSRC[report.senderSSRC] else { continue }
                 publication.layers[layer].receiveStatistics.receivedSenderReport(
                     ntpTimestamp: report.senderInfo.ntpTimestamp, arrivalMicroseconds: now)
-                noteReportBlocks(report.reportBlocks.blocks(in: packet), from: participant)
+                noteReportBlocks(report.reportBlocks.blocks(in: packet), from: participant, now: now)
             case (.receiverReport, _):
                 guard let report = try? RTCPReceiverReport(parsing: header, in: packet) else { continue }
-                noteReportBlocks(report.reportBlocks.blocks(in: packet), from: participant)
+                noteReportBlocks(report.reportBlocks.blocks(in: packet), from: participant, now: now)
             default:
                 continue
             }
         }
     }
 
-    /// A subscriber's report blocks about our streams give each subscription's round trip.
-    private func noteReportBlocks(_ blocks: RTCPReportBlockIterator, from participant: RoomParticipant) {
+    /// A subscriber's report blocks about our streams give each subscription's round trip and
+    /// loss; the worst loss feeds its bandwidth estimate.
+    private func noteReportBlocks(_ blocks: RTCPReportBlockIterator, from participant: RoomParticipant, now: Int64) {
         let arrival = Self.ntpNow()
+        var worstLoss: Double?
         for block in blocks {
             guard let subscription = participant.subscriptionsBySSRC[block.ssrc] else { continue }
             _ = subscription.senderReports.receivedReportBlock(block, arrival: arrival)
-            subscription.reportedLoss = Double(block.fractionLost) / 256
+            let loss = Double(block.fractionLost) / 256
+            subscription.reportedLoss = loss
+            worstLoss = max(worstLoss ?? 0, loss)
+        }
+        if let worstLoss {
+            participant.estimator.receivedLossReport(fractionLost: worstLoss,
+                                                     sendingBitsPerSecond: sendingBitrate(to: participant), at: now)
         }
     }
 
     /// Every 20 ms: NACKs upstream. Every 100 ms: transport-cc feedback to publishers and the
-    /// active speaker. Every second: receiver reports to publishers, sender reports to
+    /// active speaker. Every 500 ms: layer bitrates and each subscriber's layers. Every second: receiver reports to publishers, sender reports to
     /// subscribers (RFC 3550 §6.2 allows reports this often for few members).
     func tick() {
         tickCount += 1
         let now = nowMicroseconds()
+        if tickCount % 25 == 0 {
+            for publication in publications.values {
+                for layer in publication.layers { layer.bitrate.sample(at: now) }
+            }
+        }
         for participant in participants.values {
             sendUpstreamNACKs(for: participant, now: now)
             if tickCount % 5 == 0, var recorder = participant.transportWideFeedback {
@@ -75,6 +94,7 @@ extension Room {
                 sendReceiverReport(to: participant, now: now)
                 sendSenderReports(to: participant, now: now)
             }
+            if tickCount % 25 == 0 { allocateLayers(for: participant, now: now) }
             if tickCount % 100 == 0, let quality = rateConnection(of: participant) {
                 eventContinuation.yield(.connectionQualityChanged(participant.id, quality))
             }

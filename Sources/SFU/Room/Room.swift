@@ -37,12 +37,23 @@ public actor Room {
     public internal(set) var retransmittedPackets = 0
     public internal(set) var keyFrameRequests = 0
     public internal(set) var packetsFromUnknownSSRC = 0
+    /// Video packets whose payload does not parse as their codec's (dropped).
+    public internal(set) var undecodablePackets = 0
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor {
         worker.eventLoop.executor.asUnownedSerialExecutor()
     }
 
-    public init(name: String, worker: MediaWorker, dtlsContext: DTLSContext) {
+    /// Splits each subscriber's available bitrate across its subscriptions.
+    let allocator: any LayerAllocator
+    /// Makes each participant's downlink estimator.
+    let makeEstimator: @Sendable () -> any BandwidthEstimator
+
+    public init(name: String, worker: MediaWorker, dtlsContext: DTLSContext,
+                allocator: any LayerAllocator = PriorityLayerAllocator(),
+                estimator: @escaping @Sendable () -> any BandwidthEstimator = { ReceiverReportBandwidthEstimator() }) {
+        self.allocator = allocator
+        self.makeEstimator = estimator
         self.name = name
         self.worker = worker
         self.dtlsContext = dtlsContext
@@ -84,7 +95,7 @@ public actor Room {
         publisher.delegate = listener
         subscriber.delegate = listener
         participants[id] = RoomParticipant(id: id, publisherTransport: publisher, subscriberTransport: subscriber,
-                                           listener: listener)
+                                           listener: listener, estimator: makeEstimator())
         eventContinuation.yield(.participantJoined(id))
         return (Self.parameters(of: publisher), Self.parameters(of: subscriber))
     }

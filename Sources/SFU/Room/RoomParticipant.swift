@@ -20,9 +20,12 @@ final class RoomParticipant {
     var publications: [TrackID] = []
     var transportWideFeedback: TransportWideFeedbackRecorder?
     var quality = ConnectionQualityMeter()
+    /// What its subscriber transport's downlink takes (REMB and receiver reports for now).
+    var estimator: any BandwidthEstimator
 
     init(id: ParticipantID, publisherTransport: WebRTCTransport, subscriberTransport: WebRTCTransport,
-         listener: RoomTransportListener) {
+         listener: RoomTransportListener, estimator: any BandwidthEstimator) {
+        self.estimator = estimator
         self.id = id
         self.publisherTransport = publisherTransport
         self.subscriberTransport = subscriberTransport

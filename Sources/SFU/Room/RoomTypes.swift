@@ -24,7 +24,18 @@ public struct TrackCodec: Sendable, Equatable {
         self.clockRate = clockRate
     }
 
-    var isVP8: Bool { name.lowercased() == "vp8" }
+    /// The codecs whose payloads the router reads (for key frames and temporal layers).
+    enum Kind { case vp8, vp9, h264, av1, other }
+
+    var kind: Kind {
+        switch name.lowercased() {
+        case "vp8": .vp8
+        case "vp9": .vp9
+        case "h264": .h264
+        case "av1": .av1
+        default: .other
+        }
+    }
 }
 
 /// One encoding of a publication: a simulcast layer (lowest first), or the only one. Browsers

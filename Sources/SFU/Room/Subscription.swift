@@ -19,6 +19,8 @@ final class Subscription {
     var reportedLoss: Double?
     /// Wraps retransmissions as RTX when the subscriber negotiated it.
     var rtx: RTXPacketizer?
+    /// The highest layer the subscriber's available bitrate allows; nil when it is not limited.
+    private(set) var bandwidthLayerLimit: Int?
 
     init(subscriber: ParticipantID, publication: Publication, ssrc: UInt32, preferences: SubscriptionPreferences) {
         self.subscriber = subscriber
@@ -28,7 +30,7 @@ final class Subscription {
         self.preferences = preferences
         let clockRate = publication.description.codec.clockRate
         self.rewriter = ForwardingRewriter(ssrc: ssrc, clockRate: clockRate)
-        self.selector = SimulcastLayerSelector(targetSpatialLayer: Self.targetLayer(preferences, publication))
+        self.selector = SimulcastLayerSelector(targetSpatialLayer: Self.targetLayer(preferences, publication, limit: nil))
         self.senderReports = SenderReportGenerator(ssrc: ssrc, clockRate: Int(clockRate))
     }
 
@@ -38,15 +40,28 @@ final class Subscription {
                             initialSequenceNumber: UInt16.random(in: .min ... .max))
     }
 
-    static func targetLayer(_ preferences: SubscriptionPreferences, _ publication: Publication) -> Int? {
+    /// The layer the subscriber asked for, capped by its bandwidth limit when there is one.
+    static func targetLayer(_ preferences: SubscriptionPreferences, _ publication: Publication,
+                            limit: Int? = nil) -> Int? {
         guard !preferences.paused else { return nil }
         let best = publication.layers.count - 1
-        return min(preferences.maxSpatialLayer ?? best, best)
+        return min(preferences.maxSpatialLayer ?? best, best, limit ?? best)
     }
 
     func apply(_ preferences: SubscriptionPreferences) {
         self.preferences = preferences
-        selector.setTarget(spatialLayer: Self.targetLayer(preferences, publication), maxTemporalLayer: 2)
+        retarget()
+    }
+
+    func limitLayer(to layer: Int?) {
+        guard layer != bandwidthLayerLimit else { return }
+        bandwidthLayerLimit = layer
+        retarget()
+    }
+
+    private func retarget() {
+        selector.setTarget(spatialLayer: Self.targetLayer(preferences, publication, limit: bandwidthLayerLimit),
+                           maxTemporalLayer: 2)
     }
 
     /// The publication layer whose packets are being forwarded now.

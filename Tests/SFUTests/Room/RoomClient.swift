@@ -141,6 +141,8 @@ struct SyntheticVP8Simulcast {
     /// Tag packets with mid "1" (extension id 9) and the layer's rid (id 10), as a browser
     /// sending simulcast by rid does (RFC 8285 one-byte form).
     var tagsRID = false
+    /// Filler after each layer's payload bytes, so layers cost different bitrates.
+    var fillerBytes = [0, 0, 0]
 
     /// The next frame's packet for each layer.
     mutating func nextFrame() -> [[UInt8]] {
@@ -165,6 +167,7 @@ struct SyntheticVP8Simulcast {
                        tl0[layer], tid << 6 | 0x20]
             // VP8 payload header: P bit 0 on key frames (RFC 7741 §4.3); then a layer marker.
             packet += [isKey ? 0x00 : 0x01, UInt8(layer), 0xAB, 0xCD]
+            packet += [UInt8](repeating: 0xEE, count: fillerBytes[layer])
             return packet
         }
     }

@@ -1,0 +1,92 @@
+import RTP
+import SFU
+import Testing
+
+/// The layer a subscriber gets follows what its downlink takes (REMB, receiver-report loss),
+/// never above what it asked for.
+@Suite struct RoomBandwidthTests {
+    /// Per frame at 30 fps: ≈ 29, 101 and 269 kbit/s with headers.
+    static let fillerBytes = [100, 400, 1_100]
+
+    /// Alice publishes three layers, Bob subscribes with no preference and gets the top one.
+    func startOnTheTopLayer() async throws
+        -> (RoomTestBed, RoomClient, RoomClient, SubscriptionInfo, SyntheticVP8Simulcast) {
+        let bed = try await RoomTestBed.make(name: "bwe")
+        let publisher = try await bed.join("alice")
+        let subscriber = try await bed.join("bob")
+        #expect(try await eventually { publisher.connected && subscriber.connected })
+        try await bed.room.publish("alice", trackID: "cam", description: SyntheticVP8Simulcast.description)
+        let info = try await bed.room.subscribe("bob", to: "cam")
+        var source = SyntheticVP8Simulcast()
+        source.fillerBytes = Self.fillerBytes
+        try await send(30, frames: &source, from: publisher)
+        #expect(try await eventually { subscriber.received.last?.layer == 2 })
+        return (bed, publisher, subscriber, info, source)
+    }
+
+    @Test func rembMovesTheSubscriberToTheLayerThatFitsAndBackUp() async throws {
+        var (bed, publisher, subscriber, info, source) = try await startOnTheTopLayer()
+        let room = bed.room
+        #expect(await room.availableBitrate(of: "bob") == nil, "no estimate: nothing limits Bob")
+        #expect(await room.bandwidthLayerLimit(of: "bob", trackID: "cam") == nil)
+
+        // 150 kbit/s: layer 1 (≈101 kbit/s) fits, layer 2 does not.
+        try await subscriber.send(rtcp: RTCPReceiverEstimatedMaximumBitrate.build(
+            senderSSRC: 7, bitrate: 150_000, feedbackSSRCs: [info.ssrc]))
+        let beforeDrop = subscriber.received.count
+        try await send(30, frames: &source, from: publisher)
+        #expect(await room.availableBitrate(of: "bob") == 150_000)
+        #expect(await room.bandwidthLayerLimit(of: "bob", trackID: "cam") == 1)
+        #expect(try await eventually { subscriber.received.last?.layer == 1 })
+        let afterDrop = Array(subscriber.received.dropFirst(beforeDrop))
+        let firstOfLayer1 = try #require(afterDrop.firstIndex { $0.layer == 1 })
+        #expect(afterDrop[firstOfLayer1].isKeyFrame, "the switch down starts on a key frame")
+        #expect(publisher.pliSSRCs.contains(SyntheticVP8Simulcast.ssrcs[1]))
+
+        // A REMB about another stream says nothing about this one.
+        try await subscriber.send(rtcp: RTCPReceiverEstimatedMaximumBitrate.build(
+            senderSSRC: 7, bitrate: 10_000_000, feedbackSSRCs: [info.ssrc &+ 1]))
+        try await send(20, frames: &source, from: publisher)
+        #expect(await room.availableBitrate(of: "bob") == 150_000)
+
+        // 10 kbit/s: nothing fits; the lowest layer still flows.
+        try await subscriber.send(rtcp: RTCPReceiverEstimatedMaximumBitrate.build(
+            senderSSRC: 7, bitrate: 10_000, feedbackSSRCs: [info.ssrc]))
+        try await send(30, frames: &source, from: publisher)
+        #expect(await room.bandwidthLayerLimit(of: "bob", trackID: "cam") == 0)
+        #expect(try await eventually { subscriber.received.last?.layer == 0 })
+
+        // 2 Mbit/s: back to the top layer, on its key frame, the stream continuous throughout.
+        try await subscriber.send(rtcp: RTCPReceiverEstimatedMaximumBitrate.build(
+            senderSSRC: 7, bitrate: 2_000_000, feedbackSSRCs: [info.ssrc]))
+        try await send(30, frames: &source, from: publisher)
+        #expect(await room.bandwidthLayerLimit(of: "bob", trackID: "cam") == 2)
+        #expect(try await eventually { subscriber.received.last?.layer == 2 })
+        let all = subscriber.received
+        #expect(zip(all, all.dropFirst()).allSatisfy { $1.sequenceNumber == $0.sequenceNumber &+ 1 })
+        #expect(zip(all, all.dropFirst()).allSatisfy { $1.pictureID == ($0.pictureID + 1) & 0x7FFF })
+
+        // The subscriber's own ceiling holds however much bandwidth there is.
+        try await room.updatePreferences("bob", trackID: "cam", SubscriptionPreferences(maxSpatialLayer: 1))
+        try await send(30, frames: &source, from: publisher)
+        #expect(await room.bandwidthLayerLimit(of: "bob", trackID: "cam") == 1)
+        #expect(try await eventually { subscriber.received.last?.layer == 1 })
+        try await bed.shutdown()
+    }
+
+    @Test func heavyLossInReceiverReportsLowersTheLayer() async throws {
+        var (bed, publisher, subscriber, info, source) = try await startOnTheTopLayer()
+        let room = bed.room
+
+        // 60 % loss while ≈269 kbit/s go out: the estimate drops to ≈188 kbit/s, below layer 2.
+        let block = RTCPReportBlock(ssrc: info.ssrc, fractionLost: 154, cumulativeLost: 100,
+                                    extendedHighestSequenceNumber: 1000, jitter: 0, lastSenderReport: 0,
+                                    delaySinceLastSenderReport: 0)
+        try await subscriber.send(rtcp: RTCPReceiverReport.build(senderSSRC: 7, reportBlocks: [block]))
+        try await send(30, frames: &source, from: publisher)
+        let estimate = try #require(await room.availableBitrate(of: "bob"))
+        #expect(estimate > 100_000 && estimate < 269_000, "estimate \(estimate)")
+        #expect(try await eventually { subscriber.received.last?.layer == 1 })
+        try await bed.shutdown()
+    }
+}
