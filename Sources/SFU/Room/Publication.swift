@@ -50,6 +50,8 @@ final class PublicationLayer {
     var cache = RetransmissionBuffer(capacity: 512)
     /// What this layer costs a subscriber, for the layer allocator.
     var bitrate = BitrateMeter()
+    /// The latest dependency structure the publisher attached (to a key frame) on this layer.
+    var dependencyStructure: DependencyStructure?
 
     init(ssrc: UInt32?, rid: String?, clockRate: Int) {
         self.ssrc = ssrc

@@ -29,6 +29,15 @@ extension Room {
             speakerDetector.observe(publication.owner, audioLevel: level, at: .now)
         }
 
+        var dependencyDescriptor: DependencyDescriptor?
+        if let id = extensions.dependencyDescriptorExtensionID,
+           let range = (try? header.extensionValueRange(id: id, in: bytes)) ?? nil {
+            let layer = publication.layers[layerIndex]
+            dependencyDescriptor = try? DependencyDescriptor.parse(UnsafeRawBufferPointer(rebasing: bytes[range]),
+                                                                   structure: layer.dependencyStructure)
+            if let structure = dependencyDescriptor?.attachedStructure { layer.dependencyStructure = structure }
+        }
+
         // What was the publisher's connection's alone is read above; now it becomes padding,
         // and what subscribers get moves into their extension id space.
         let map = publication.extensionIDMap
@@ -60,6 +69,11 @@ extension Room {
                 layerInfo = SimulcastPacketInfo(codec: publication.codecKind, spatialLayer: layerIndex,
                                                 timestamp: header.timestamp, marker: header.marker,
                                                 arrivalMicroseconds: now, payload: UnsafeRawBufferPointer(payload))
+                // The dependency descriptor, where there is one, knows the temporal layers.
+                if layerInfo != nil, let dependencyDescriptor {
+                    layerInfo = SimulcastPacketInfo(spatialLayer: layerIndex, timestamp: header.timestamp,
+                                                    arrivalMicroseconds: now, dependencyDescriptor: dependencyDescriptor)
+                }
             }
             // Not the codec it claims to be: nothing a subscriber could decode.
             guard layerInfo != nil else {

@@ -65,6 +65,9 @@ public struct TrackDescription: Sendable, Equatable {
     /// Header extension ids on the publisher's transport, where negotiated.
     public var audioLevelExtensionID: UInt8?
     public var transportWideSequenceExtensionID: UInt8?
+    /// The dependency descriptor's id (AV1 RTP spec Appendix A), where negotiated: the router
+    /// reads key frames and temporal layers from it.
+    public var dependencyDescriptorExtensionID: UInt8?
     /// The publisher's media section, and the extension ids that name it and its layers in
     /// packets; needed for layers without an SSRC.
     public var mid: String?
@@ -85,8 +88,9 @@ public struct TrackDescription: Sendable, Equatable {
     public init(kind: TrackKind, source: TrackSource, codec: TrackCodec, layers: [TrackLayer],
                 audioLevelExtensionID: UInt8? = nil, transportWideSequenceExtensionID: UInt8? = nil,
                 mid: String? = nil, midExtensionID: UInt8? = nil, ridExtensionID: UInt8? = nil,
-                forwardedExtensionIDs: [UInt8: UInt8]? = nil) {
+                forwardedExtensionIDs: [UInt8: UInt8]? = nil, dependencyDescriptorExtensionID: UInt8? = nil) {
         self.forwardedExtensionIDs = forwardedExtensionIDs
+        self.dependencyDescriptorExtensionID = dependencyDescriptorExtensionID
         self.mid = mid
         self.midExtensionID = midExtensionID
         self.ridExtensionID = ridExtensionID
@@ -112,8 +116,12 @@ public struct SubscriptionPreferences: Sendable, Equatable {
     /// publisher's (payload types are per connection, RFC 3264 §5.1); nil keeps the publisher's.
     public var payloadType: UInt8?
 
+    /// Highest temporal layer to receive (0 = the base frame rate); nil = all of them.
+    public var maxTemporalLayer: UInt8?
+
     public init(maxSpatialLayer: Int? = nil, paused: Bool = false, rtxPayloadType: UInt8? = nil,
-                payloadType: UInt8? = nil) {
+                payloadType: UInt8? = nil, maxTemporalLayer: UInt8? = nil) {
+        self.maxTemporalLayer = maxTemporalLayer
         self.maxSpatialLayer = maxSpatialLayer
         self.paused = paused
         self.rtxPayloadType = rtxPayloadType

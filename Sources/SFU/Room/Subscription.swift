@@ -30,7 +30,8 @@ final class Subscription {
         self.preferences = preferences
         let clockRate = publication.description.codec.clockRate
         self.rewriter = ForwardingRewriter(ssrc: ssrc, clockRate: clockRate)
-        self.selector = SimulcastLayerSelector(targetSpatialLayer: Self.targetLayer(preferences, publication, limit: nil))
+        self.selector = SimulcastLayerSelector(targetSpatialLayer: Self.targetLayer(preferences, publication, limit: nil),
+                                               targetMaxTemporalLayer: preferences.maxTemporalLayer ?? Self.allTemporalLayers)
         self.senderReports = SenderReportGenerator(ssrc: ssrc, clockRate: Int(clockRate))
     }
 
@@ -39,6 +40,9 @@ final class Subscription {
         rtx = RTXPacketizer(ssrc: rtxSSRC, payloadType: payloadType,
                             initialSequenceNumber: UInt16.random(in: .min ... .max))
     }
+
+    /// Dependency descriptors allow temporal ids up to 7 (AV1 RTP spec A.8.3); VP8 and VP9 use 0…3.
+    static let allTemporalLayers: UInt8 = 7
 
     /// The layer the subscriber asked for, capped by its bandwidth limit when there is one.
     static func targetLayer(_ preferences: SubscriptionPreferences, _ publication: Publication,
@@ -61,7 +65,7 @@ final class Subscription {
 
     private func retarget() {
         selector.setTarget(spatialLayer: Self.targetLayer(preferences, publication, limit: bandwidthLayerLimit),
-                           maxTemporalLayer: 2)
+                           maxTemporalLayer: preferences.maxTemporalLayer ?? Self.allTemporalLayers)
     }
 
     /// The publication layer whose packets are being forwarded now.
