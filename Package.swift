@@ -118,10 +118,12 @@ let package = Package(
         .executableTarget(
             name: "parley-bench",
             dependencies: [
-                "WebRTC", "RTP", "SDP", "ICE", "DTLS",
+                "WebRTC", "RTP", "SDP", "ICE", "DTLS", "Signaling", "Auth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSwift
         ),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Auth
 import Foundation
 
 /// `parley-bench`: load-tests a running Parley server with real ICE/DTLS/SRTP clients.
@@ -9,13 +10,18 @@ struct BenchCommand: AsyncParsableCommand {
         abstract: "Load-test a Parley server with real WebRTC client transports.",
         discussion: """
             Scenarios:
-              echo   every participant publishes Opus-sized audio (50 packets/s) and 30 fps video
-                     to POST /v1/echo and receives it back; reports loss, round-trip latency,
-                     join time and, with --server-pid, the server's CPU and memory.
+              meeting  every participant joins a room over signaling, publishes Opus (50 packets/s)
+                       and VP8 (30 fps) and receives everyone else: loss, one-way latency through
+                       the router, join time, egress packets per server CPU-second
+              webinar  participant 0 publishes, the others only receive
+              audio    every participant publishes Opus only and receives everyone else
+              echo     every participant sends audio and video to POST /v1/echo and gets it back
+            Against a server started with --dev no key is needed; otherwise pass --api-key and
+            --api-secret (the room is created over REST and join tokens are signed here).
             """
     )
 
-    @Argument(help: "The scenario to run (echo).")
+    @Argument(help: "The scenario to run: meeting, webinar, audio or echo.")
     var scenario: String
 
     @Option(help: "The server's base URL, e.g. http://127.0.0.1:7800/.")
@@ -39,8 +45,24 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Write the summary as JSON to this file.")
     var json: String?
 
+    @Option(help: "API key id, to create the room and sign join tokens (not needed with --dev).")
+    var apiKey: String?
+
+    @Option(help: "API key secret.")
+    var apiSecret: String?
+
+    @Option(help: "The room the room scenarios use (default: a new name per run).")
+    var room: String?
+
+    static let scenarios = ["echo"] + RoomScenario.Kind.allCases.map(\.rawValue)
+
     mutating func validate() throws {
-        guard scenario == "echo" else { throw ValidationError("unknown scenario '\(scenario)'; available: echo") }
+        guard Self.scenarios.contains(scenario) else {
+            throw ValidationError("unknown scenario '\(scenario)'; available: \(Self.scenarios.joined(separator: ", "))")
+        }
+        guard (apiKey == nil) == (apiSecret == nil) else {
+            throw ValidationError("--api-key and --api-secret go together")
+        }
         guard URL(string: server)?.scheme?.hasPrefix("http") == true else {
             throw ValidationError("--server must be an http(s) URL")
         }
@@ -53,11 +75,21 @@ struct BenchCommand: AsyncParsableCommand {
         guard let url = URL(string: server) else { return }
         var settings = BenchParticipant.Settings()
         settings.videoPacketsPerFrame = max(1, videoPacketsPerFrame)
-        let echo = EchoScenario(server: url, participantCount: participants,
-                                duration: .milliseconds(Int(duration * 1000)), workerCount: workers,
-                                settings: settings, serverPID: serverPID)
-        let report = try await echo.run { line in
+        let progress: @Sendable (String) -> Void = { line in
             FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+        let report: BenchReport
+        if let kind = RoomScenario.Kind(rawValue: scenario) {
+            let key = try apiKey.map { try APIKeyPair(keyID: $0, secret: apiSecret ?? "") }
+            let room = self.room ?? "bench-\(kind.rawValue)-\(UInt32.random(in: 0...UInt32.max))"
+            report = try await RoomScenario(
+                kind: kind, server: url, room: room, apiKey: key, participantCount: participants,
+                duration: .milliseconds(Int(duration * 1000)), workerCount: workers, settings: settings,
+                serverPID: serverPID).run(progress: progress)
+        } else {
+            report = try await EchoScenario(
+                server: url, participantCount: participants, duration: .milliseconds(Int(duration * 1000)),
+                workerCount: workers, settings: settings, serverPID: serverPID).run(progress: progress)
         }
         print(report.table)
         if let json {

@@ -12,6 +12,9 @@ struct BenchOffer {
     let credentials: ICECredentials
     let fingerprint: CertificateFingerprint
     let sessionID: UInt64
+    /// `sendrecv` for the echo service; `sendonly` to publish into a room.
+    var direction = "sendrecv"
+    var includesVideo = true
 
     var sdp: String {
         let transport = """
@@ -22,28 +25,25 @@ struct BenchOffer {
             a=fingerprint:\(fingerprint.algorithm) \(fingerprint.sdpValue)
             a=setup:actpass
             """
-        return """
-            v=0
-            o=- \(sessionID) 2 IN IP4 127.0.0.1
-            s=-
-            t=0 0
-            a=group:BUNDLE 0 1
-            a=msid-semantic: WMS bench
+        let audio = """
             m=audio 9 UDP/TLS/RTP/SAVPF \(Self.audioPayloadType)
             \(transport)
             a=mid:0
             a=extmap:1 urn:ietf:params:rtp-hdrext:sdes:mid
-            a=sendrecv
+            a=\(direction)
             a=msid:bench bench-audio
             a=rtcp-mux
             a=rtpmap:\(Self.audioPayloadType) opus/48000/2
             a=fmtp:\(Self.audioPayloadType) minptime=10;useinbandfec=1
             a=ssrc:\(Self.audioSSRC) cname:parley-bench
+
+            """
+        let video = """
             m=video 9 UDP/TLS/RTP/SAVPF \(Self.videoPayloadType)
             \(transport)
             a=mid:1
             a=extmap:1 urn:ietf:params:rtp-hdrext:sdes:mid
-            a=sendrecv
+            a=\(direction)
             a=msid:bench bench-video
             a=rtcp-mux
             a=rtcp-rsize
@@ -53,6 +53,16 @@ struct BenchOffer {
             a=rtcp-fb:\(Self.videoPayloadType) ccm fir
             a=ssrc:\(Self.videoSSRC) cname:parley-bench
 
-            """.replacingOccurrences(of: "\n", with: "\r\n")
+            """
+        let session = """
+            v=0
+            o=- \(sessionID) 2 IN IP4 127.0.0.1
+            s=-
+            t=0 0
+            a=group:BUNDLE \(includesVideo ? "0 1" : "0")
+            a=msid-semantic: WMS bench
+
+            """
+        return (session + audio + (includesVideo ? video : "")).replacingOccurrences(of: "\n", with: "\r\n")
     }
 }

@@ -1,8 +1,10 @@
 import RTP
 import WebRTC
 
-/// One simulated participant: sends Opus-sized packets at 50/s and video frames at 30/s, each
-/// stamped with its stream, sequence and send time, and measures what comes back.
+/// One simulated participant: sends Opus-sized packets at 50/s and VP8 frames at 30/s, each
+/// stamped (at the end of the payload) with its stream, sequence and send time, and measures
+/// what reaches it. Video starts on a key frame and answers PLI/FIR with one, so a router's
+/// layer selector forwards it.
 ///
 /// Lives on its worker's loop. No allocation per packet.
 final class BenchParticipant: WebRTCTransportDelegate {
@@ -15,12 +17,19 @@ final class BenchParticipant: WebRTCTransportDelegate {
         var videoFramesPerSecond = 30
         var videoPacketsPerFrame = 3
         var videoPayloadSize = 1_100
+        /// Audio-only participants send no video.
+        var sendsVideo = true
     }
 
     let index: Int
     let settings: Settings
     let clock: BenchClock
+    /// The transport it sends on (and, for the echo service, receives on).
     var transport: WebRTCTransport?
+    /// In a room: the transport the server's media to it arrives on.
+    var receiveTransport: WebRTCTransport?
+    private(set) var receiveConnected = false
+    private(set) var receivedBytes = 0
     private(set) var joinedAtMicroseconds: Int64?
     let joinStartedAtMicroseconds: Int64
     private(set) var sent = 0
@@ -34,6 +43,8 @@ final class BenchParticipant: WebRTCTransportDelegate {
     private var stampSequence: [UInt32] = [0, 0]
     private var nextAudioAt: Int64 = 0
     private var nextVideoAt: Int64 = 0
+    private var keyFrameDue = true
+    private(set) var keyFrameRequests = 0
 
     init(index: Int, settings: Settings, clock: BenchClock) {
         self.index = index
@@ -54,22 +65,27 @@ final class BenchParticipant: WebRTCTransportDelegate {
             send(stream: 0, payloadSize: settings.audioPayloadSize, marker: true, on: transport, now: now)
             nextAudioAt += 20_000
         }
+        guard settings.sendsVideo else { return }
         let frameInterval = Int64(1_000_000 / max(1, settings.videoFramesPerSecond))
         while nextVideoAt <= now {
+            let keyFrame = keyFrameDue
+            keyFrameDue = false
             for packet in 0..<settings.videoPacketsPerFrame {
                 send(stream: 1, payloadSize: settings.videoPayloadSize,
-                     marker: packet == settings.videoPacketsPerFrame - 1, on: transport, now: now)
+                     marker: packet == settings.videoPacketsPerFrame - 1, on: transport, now: now,
+                     frameStart: packet == 0, keyFrame: keyFrame)
             }
             nextVideoAt += frameInterval
         }
     }
 
-    private func send(stream: Int, payloadSize: Int, marker: Bool, on transport: WebRTCTransport, now: Int64) {
+    private func send(stream: Int, payloadSize: Int, marker: Bool, on transport: WebRTCTransport, now: Int64,
+                      frameStart: Bool = true, keyFrame: Bool = false) {
         sequence[stream] &+= 1
         stampSequence[stream] &+= 1
         let rtpSequence = sequence[stream]
         let stampSequenceNumber = stampSequence[stream]
-        let length = 12 + max(payloadSize, Self.stampSize)
+        let length = 12 + max(payloadSize, Self.stampSize + 2)
         let delivered = buffer.withUnsafeMutableBytes { bytes -> Bool in
             let payloadType = stream == 0 ? BenchOffer.audioPayloadType : BenchOffer.videoPayloadType
             let ssrc = stream == 0 ? BenchOffer.audioSSRC : BenchOffer.videoSSRC
@@ -79,10 +95,17 @@ final class BenchParticipant: WebRTCTransportDelegate {
             bytes.storeBytes(of: rtpSequence.bigEndian, toByteOffset: 2, as: UInt16.self)
             bytes.storeBytes(of: UInt32(truncatingIfNeeded: now / 1000 * clockRate).bigEndian, toByteOffset: 4, as: UInt32.self)
             bytes.storeBytes(of: ssrc.bigEndian, toByteOffset: 8, as: UInt32.self)
-            bytes.storeBytes(of: Self.stampMagic.bigEndian, toByteOffset: 12, as: UInt32.self)
-            bytes[16] = UInt8(stream)
-            bytes.storeBytes(of: stampSequenceNumber.bigEndian, toByteOffset: 17, as: UInt32.self)
-            bytes.storeBytes(of: UInt64(now).bigEndian, toByteOffset: 21, as: UInt64.self)
+            if stream == 1 {
+                // RFC 7741 §4.2: a one-byte VP8 descriptor (S on a frame's first packet), then
+                // the VP8 payload header whose P bit is clear on a key frame (§4.3).
+                bytes[12] = frameStart ? 0x10 : 0x00
+                bytes[13] = keyFrame ? 0x00 : 0x01
+            }
+            let stamp = length - Self.stampSize
+            bytes.storeBytes(of: Self.stampMagic.bigEndian, toByteOffset: stamp, as: UInt32.self)
+            bytes[stamp + 4] = UInt8(stream)
+            bytes.storeBytes(of: stampSequenceNumber.bigEndian, toByteOffset: stamp + 5, as: UInt32.self)
+            bytes.storeBytes(of: UInt64(now).bigEndian, toByteOffset: stamp + 9, as: UInt64.self)
             return transport.sendRTP(UnsafeRawBufferPointer(rebasing: bytes[0..<length]))
         }
         if delivered {
@@ -94,21 +117,45 @@ final class BenchParticipant: WebRTCTransportDelegate {
     // MARK: WebRTCTransportDelegate
 
     func transportDidConnect(_ transport: WebRTCTransport) {
-        joinedAtMicroseconds = clock.nowMicroseconds()
+        if transport === receiveTransport { receiveConnected = true }
+        if joinedAtMicroseconds == nil { joinedAtMicroseconds = clock.nowMicroseconds() }
+    }
+
+    /// For a participant that only receives: joined once the server accepted it.
+    func markJoined() {
+        if joinedAtMicroseconds == nil { joinedAtMicroseconds = clock.nowMicroseconds() }
+    }
+
+    func close() {
+        transport?.close()
+        receiveTransport?.close()
     }
 
     func transport(_ transport: WebRTCTransport, didReceiveRTP packet: UnsafeMutableRawBufferPointer) {
         guard let header = try? RTPHeader.parse(UnsafeRawBufferPointer(packet)),
               header.payloadRange.count >= Self.stampSize else { return }
-        let offset = header.payloadRange.lowerBound
+        let offset = header.payloadRange.upperBound - Self.stampSize
         guard packet.loadUnaligned(fromByteOffset: offset, as: UInt32.self).bigEndian == Self.stampMagic else { return }
         let sentAt = Int64(bitPattern: packet.loadUnaligned(fromByteOffset: offset + 9, as: UInt64.self).bigEndian)
         received += 1
+        receivedBytes += packet.count
         latency.record(microseconds: clock.nowMicroseconds() - sentAt)
     }
 
+    func transport(_ transport: WebRTCTransport, didReceiveRTCP packet: UnsafeRawBufferPointer) {
+        // PLI (RFC 4585 §6.3.1) or FIR (RFC 5104 §4.3.1): the next frame is a key frame.
+        var packets = RTCPCompoundIterator(packet)
+        while let header = try? packets.next() {
+            if header.packetType == .payloadSpecificFeedback, header.countOrFormat == 1 || header.countOrFormat == 4 {
+                keyFrameDue = true
+                keyFrameRequests += 1
+            }
+        }
+    }
+
     func transport(_ transport: WebRTCTransport, didClose reason: TransportCloseReason) {
-        sending = false
+        // A participant in a room also receives on a second transport; only its own stops it.
+        if transport === self.transport { sending = false }
     }
 }
 

@@ -17,8 +17,12 @@ struct BenchReport: Codable {
     /// Packets the server sent to the participants per second.
     var egressPPS: Double
     var ingressMbps: Double
+    var egressMbps: Double
+    /// Packets that did not arrive, of those that should have (each sent packet once per
+    /// participant it is forwarded to).
     var lossPercent: Double
-    /// Round trip participant → server → participant (the echo scenario measures both legs).
+    /// Sender → server → receiver: one way through the router in the room scenarios (sender and
+    /// receiver share this process's clock), the round trip in the echo scenario.
     var latencyMilliseconds: Percentiles
     var joinMilliseconds: Percentiles
     var serverCPUPercent: Double?
@@ -32,6 +36,7 @@ struct BenchReport: Codable {
         case ingressPPS = "ingress_pps"
         case egressPPS = "egress_pps"
         case ingressMbps = "ingress_mbps"
+        case egressMbps = "egress_mbps"
         case lossPercent = "loss_percent"
         case latencyMilliseconds = "latency_ms"
         case joinMilliseconds = "join_ms"
@@ -39,6 +44,48 @@ struct BenchReport: Codable {
         case serverRSSMegabytes = "server_rss_mb"
         case egressPacketsPerServerCPUSecond = "egress_packets_per_server_cpu_second"
         case benchCPUPercent = "bench_cpu_percent"
+    }
+
+    /// From a run's totals: `expectedPerSent` is how many participants each sent packet should
+    /// reach (1 for the echo, the other participants in a meeting).
+    init(scenario: String, participants: Int, expectedPerSent: Int, totals: WorkerTotals, seconds: Double,
+         usage: LoadUsage.Measured, serverPID: Int32?) {
+        let expected = Double(totals.sent * expectedPerSent)
+        self.init(
+            scenario: scenario, participants: participants, joined: totals.joined, durationSeconds: seconds,
+            ingressPPS: Double(totals.sent) / seconds, egressPPS: Double(totals.received) / seconds,
+            ingressMbps: Double(totals.sentBytes) * 8 / seconds / 1e6,
+            egressMbps: Double(totals.receivedBytes) * 8 / seconds / 1e6,
+            lossPercent: expected > 0 ? max(0, expected - Double(totals.received)) / expected * 100 : 100,
+            latencyMilliseconds: .init(p50: totals.latency.percentile(50), p95: totals.latency.percentile(95),
+                                       p99: totals.latency.percentile(99)),
+            joinMilliseconds: .init(p50: totals.joins.percentile(50), p95: totals.joins.percentile(95),
+                                    p99: totals.joins.percentile(99)),
+            serverCPUPercent: usage.serverCPUSeconds.map { $0 / seconds * 100 },
+            serverRSSMegabytes: serverPID.flatMap(ProcessUsage.residentMegabytes),
+            egressPacketsPerServerCPUSecond: usage.serverCPUSeconds.flatMap { $0 > 0 ? Double(totals.received) / $0 : nil },
+            benchCPUPercent: usage.benchCPUSeconds / seconds * 100)
+    }
+
+    init(scenario: String, participants: Int, joined: Int, durationSeconds: Double, ingressPPS: Double,
+         egressPPS: Double, ingressMbps: Double, egressMbps: Double, lossPercent: Double,
+         latencyMilliseconds: Percentiles, joinMilliseconds: Percentiles, serverCPUPercent: Double?,
+         serverRSSMegabytes: Double?, egressPacketsPerServerCPUSecond: Double?, benchCPUPercent: Double) {
+        self.scenario = scenario
+        self.participants = participants
+        self.joined = joined
+        self.durationSeconds = durationSeconds
+        self.ingressPPS = ingressPPS
+        self.egressPPS = egressPPS
+        self.ingressMbps = ingressMbps
+        self.egressMbps = egressMbps
+        self.lossPercent = lossPercent
+        self.latencyMilliseconds = latencyMilliseconds
+        self.joinMilliseconds = joinMilliseconds
+        self.serverCPUPercent = serverCPUPercent
+        self.serverRSSMegabytes = serverRSSMegabytes
+        self.egressPacketsPerServerCPUSecond = egressPacketsPerServerCPUSecond
+        self.benchCPUPercent = benchCPUPercent
     }
 
     var table: String {
@@ -50,9 +97,9 @@ struct BenchReport: Codable {
             ("participants (joined)", "\(participants) (\(joined))"),
             ("duration", "\(number(durationSeconds)) s"),
             ("ingress", "\(number(ingressPPS, 0)) packets/s, \(number(ingressMbps, 2)) Mbit/s"),
-            ("egress", "\(number(egressPPS, 0)) packets/s"),
+            ("egress", "\(number(egressPPS, 0)) packets/s, \(number(egressMbps, 2)) Mbit/s"),
             ("loss", "\(number(lossPercent, 3)) %"),
-            ("round trip p50/p95/p99", "\(number(latencyMilliseconds.p50, 2)) / \(number(latencyMilliseconds.p95, 2)) / \(number(latencyMilliseconds.p99, 2)) ms"),
+            ("latency p50/p95/p99", "\(number(latencyMilliseconds.p50, 2)) / \(number(latencyMilliseconds.p95, 2)) / \(number(latencyMilliseconds.p99, 2)) ms"),
             ("join p50/p99", "\(number(joinMilliseconds.p50)) / \(number(joinMilliseconds.p99)) ms"),
             ("server CPU, RSS", "\(number(serverCPUPercent)) %, \(number(serverRSSMegabytes)) MiB"),
             ("egress packets per server CPU-second", number(egressPacketsPerServerCPUSecond, 0)),

@@ -28,3 +28,28 @@ struct ProcessUsage {
             + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
     }
 }
+
+/// CPU seconds the server and this process spent over a window of the run.
+struct LoadUsage {
+    struct Measured {
+        var serverCPUSeconds: Double?
+        var benchCPUSeconds: Double
+    }
+
+    let serverPID: Int32?
+    private let serverStart: Double?
+    private let benchStart: Double
+
+    init(serverPID: Int32?) {
+        self.serverPID = serverPID
+        serverStart = serverPID.flatMap(ProcessUsage.cpuSeconds)
+        benchStart = ProcessUsage.ownCPUSeconds()
+    }
+
+    func finish() -> Measured {
+        let serverEnd = serverPID.flatMap(ProcessUsage.cpuSeconds)
+        var server: Double?
+        if let serverStart, let serverEnd { server = serverEnd - serverStart }
+        return Measured(serverCPUSeconds: server, benchCPUSeconds: ProcessUsage.ownCPUSeconds() - benchStart)
+    }
+}

@@ -1,42 +1,13 @@
 import Foundation
 import Testing
 
-/// `parley-bench echo` against a real `parley serve` on loopback, both as separate processes,
-/// as a user would run them. Bounded: 3 participants for 3 seconds.
-@Suite struct BenchSmokeTests {
+/// `parley-bench` against a real `parley serve` on loopback, both as separate processes, as a
+/// user would run them. Bounded: a few participants for 3 seconds each.
+@Suite(.serialized) struct BenchSmokeTests {
     static var binaries: URL { URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent() }
 
     @Test func echoScenarioRunsWithLessThanOnePercentLoss() async throws {
-        let folder = NSTemporaryDirectory() + "parley-bench-smoke-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let server = Process()
-        server.executableURL = Self.binaries.appendingPathComponent("parley")
-        server.arguments = ["serve", "--http-host", "127.0.0.1", "--http-port", "0", "--rtc-port", "0",
-                            "--announce", "127.0.0.1", "--data-dir", folder, "--log-level", "warning"]
-        let serverOutput = Pipe()
-        server.standardOutput = serverOutput
-        server.standardError = FileHandle.nullDevice
-        try server.run()
-        defer { if server.isRunning { server.terminate(); server.waitUntilExit() } }
-        let url = try readListeningURL(serverOutput.fileHandleForReading)
-
-        let json = folder + "-report.json"
-        defer { try? FileManager.default.removeItem(atPath: json) }
-        let bench = Process()
-        bench.executableURL = Self.binaries.appendingPathComponent("parley-bench")
-        bench.arguments = ["echo", "--server", url, "--participants", "3", "--duration", "3", "--workers", "1",
-                           "--server-pid", "\(server.processIdentifier)", "--json", json]
-        bench.standardOutput = FileHandle.nullDevice
-        bench.standardError = FileHandle.nullDevice
-        try bench.run()
-        let deadline = ContinuousClock.now + .seconds(60)
-        while bench.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
-        if bench.isRunning { bench.terminate() }
-        bench.waitUntilExit()
-        #expect(bench.terminationStatus == 0)
-
-        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json)))
-                                  as? [String: Any])
+        let report = try await runBench(["echo", "--participants", "3"])
         #expect(report["joined"] as? Int == 3)
         let ingress = try #require(report["ingress_pps"] as? Double)
         // 3 participants × (50 audio + 90 video packets/s).
@@ -46,13 +17,81 @@ import Testing
         #expect(report["server_cpu_percent"] as? Double != nil)
     }
 
-    private func readListeningURL(_ handle: FileHandle) throws -> String {
+    /// Three participants in a room over signaling: each one's audio and video reach the two
+    /// others through the router.
+    @Test func meetingScenarioForwardsEveryoneToEveryone() async throws {
+        let report = try await runBench(["meeting", "--participants", "3"], dev: true)
+        #expect(report["joined"] as? Int == 3)
+        let ingress = try #require(report["ingress_pps"] as? Double)
+        let egress = try #require(report["egress_pps"] as? Double)
+        #expect(ingress > 3 * 140 * 0.8)
+        #expect(egress > ingress * 2 * 0.95, "each packet goes to the 2 others: \(ingress) in, \(egress) out")
+        #expect(try #require(report["loss_percent"] as? Double) < 1)
+        #expect((report["join_ms"] as? [String: Double])?["p99"] != nil)
+        #expect(report["egress_packets_per_server_cpu_second"] as? Double != nil)
+    }
+
+    /// One publisher and four receivers, with the room created over REST and tokens signed by
+    /// the API key the server generated.
+    @Test func webinarScenarioWithAnAPIKeyFansOut() async throws {
+        let report = try await runBench(["webinar", "--participants", "5"], dev: false)
+        #expect(report["joined"] as? Int == 5)
+        let ingress = try #require(report["ingress_pps"] as? Double)
+        let egress = try #require(report["egress_pps"] as? Double)
+        #expect(ingress > 140 * 0.8 && ingress < 140 * 1.2, "one publisher: \(ingress) packets/s")
+        #expect(egress > ingress * 4 * 0.95)
+        #expect(try #require(report["loss_percent"] as? Double) < 1)
+    }
+
+    /// Starts `parley serve` (with `--dev`, or with the API key it generates passed to the
+    /// bench), runs the bench for 3 s with one client worker, and returns its JSON report.
+    private func runBench(_ arguments: [String], dev: Bool = false) async throws -> [String: Any] {
+        let folder = NSTemporaryDirectory() + "parley-bench-smoke-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let server = Process()
+        server.executableURL = Self.binaries.appendingPathComponent("parley")
+        server.arguments = ["serve", "--http-host", "127.0.0.1", "--http-port", "0", "--rtc-port", "0",
+                            "--announce", "127.0.0.1", "--data-dir", folder, "--log-level", "warning"]
+            + (dev ? ["--dev"] : [])
+        let serverOutput = Pipe()
+        server.standardOutput = serverOutput
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        defer { if server.isRunning { server.terminate(); server.waitUntilExit() } }
+        let startup = try readStartup(serverOutput.fileHandleForReading)
+
+        let json = folder + "-report.json"
+        defer { try? FileManager.default.removeItem(atPath: json) }
+        let bench = Process()
+        bench.executableURL = Self.binaries.appendingPathComponent("parley-bench")
+        bench.arguments = arguments + ["--server", startup.url, "--duration", "3", "--workers", "1",
+                                       "--server-pid", "\(server.processIdentifier)", "--json", json]
+            + (dev ? [] : ["--api-key", startup.key, "--api-secret", startup.secret])
+        bench.standardOutput = FileHandle.nullDevice
+        bench.standardError = FileHandle.nullDevice
+        try bench.run()
+        let deadline = ContinuousClock.now + .seconds(60)
+        while bench.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        if bench.isRunning { bench.terminate() }
+        bench.waitUntilExit()
+        #expect(bench.terminationStatus == 0)
+        return try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json)))
+                            as? [String: Any])
+    }
+
+    /// The listening URL and the generated API key from the server's first lines.
+    private func readStartup(_ handle: FileHandle) throws -> (url: String, key: String, secret: String) {
         var text = ""
         while true {
             let chunk = handle.availableData
             if chunk.isEmpty { break }
             text += String(decoding: chunk, as: UTF8.self)
-            if let range = text.range(of: #"http://[^ /]+/"#, options: .regularExpression) { return String(text[range]) }
+            guard let url = text.range(of: #"http://[^ /]+/"#, options: .regularExpression) else { continue }
+            func value(_ label: String) -> String {
+                text.range(of: label + #"\s+\S+"#, options: .regularExpression)
+                    .map { String(text[$0].dropFirst(label.count)).trimmingCharacters(in: .whitespaces) } ?? ""
+            }
+            return (String(text[url]), value("key:"), value("secret:"))
         }
         throw CancellationError()
     }
