@@ -33,6 +33,8 @@ public struct ReceiverReportBandwidthEstimator: BandwidthEstimator {
     }
 
     public mutating func receivedLossReport(fractionLost: Double, sendingBitsPerSecond: Int, at now: Int64) {
+        // Before anything was measured going out, loss says nothing about a rate.
+        guard sendingBitsPerSecond > 0 else { return }
         if fractionLost > Self.highLoss {
             let reduced = Int(Double(sendingBitsPerSecond) * (1 - fractionLost / 2))
             lossBasedLimit = min(lossBasedLimit ?? .max, reduced)

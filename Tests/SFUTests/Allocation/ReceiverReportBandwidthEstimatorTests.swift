@@ -29,6 +29,12 @@ import Testing
         #expect(estimator.availableBitrate(at: 2) == 675_000)
     }
 
+    @Test func lossWithNothingMeasuredGoingOutIsIgnored() {
+        var estimator = ReceiverReportBandwidthEstimator()
+        estimator.receivedLossReport(fractionLost: 0.5, sendingBitsPerSecond: 0, at: 0)
+        #expect(estimator.availableBitrate(at: 0) == nil)
+    }
+
     @Test func lowLossGrowsTheLimitUntilItNoLongerLimits() {
         var estimator = ReceiverReportBandwidthEstimator()
         estimator.receivedLossReport(fractionLost: 0.3, sendingBitsPerSecond: 1_000_000, at: 0)

@@ -78,15 +78,16 @@ import Testing
         var (bed, publisher, subscriber, info, source) = try await startOnTheTopLayer()
         let room = bed.room
 
-        // 60 % loss while ≈269 kbit/s go out: the estimate drops to ≈188 kbit/s, below layer 2.
+        // 60 % loss while layer 2 goes out (≈269 kbit/s; less on a loaded machine, which sends
+        // slower): the estimate drops to 70 % of that, below what layer 2 costs.
         let block = RTCPReportBlock(ssrc: info.ssrc, fractionLost: 154, cumulativeLost: 100,
                                     extendedHighestSequenceNumber: 1000, jitter: 0, lastSenderReport: 0,
                                     delaySinceLastSenderReport: 0)
         try await subscriber.send(rtcp: RTCPReceiverReport.build(senderSSRC: 7, reportBlocks: [block]))
         try await send(30, frames: &source, from: publisher)
         let estimate = try #require(await room.availableBitrate(of: "bob"))
-        #expect(estimate > 100_000 && estimate < 269_000, "estimate \(estimate)")
-        #expect(try await eventually { subscriber.received.last?.layer == 1 })
+        #expect(estimate > 0 && estimate < 269_000, "estimate \(estimate)")
+        #expect(try await eventually { (subscriber.received.last?.layer ?? 2) < 2 })
         try await bed.shutdown()
     }
 }
