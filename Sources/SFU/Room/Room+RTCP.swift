@@ -72,8 +72,9 @@ extension Room {
     }
 
     /// Every 20 ms: NACKs upstream. Every 100 ms: transport-cc feedback to publishers and the
-    /// active speaker. Every 500 ms: layer bitrates and each subscriber's layers. Every second: receiver reports to publishers, sender reports to
-    /// subscribers (RFC 3550 §6.2 allows reports this often for few members).
+    /// active speaker. Every 500 ms: layer bitrates and each subscriber's layers. Every second:
+    /// receiver reports to publishers, sender reports to subscribers (RFC 3550 §6.2 allows
+    /// reports this often for few members).
     func tick() {
         tickCount += 1
         let now = nowMicroseconds()
