@@ -22,27 +22,21 @@ struct ParticipantRoutes: Sendable {
             return ParticipantListResponse(participants: records.map(ParticipantResponse.init))
         }
         group.get(":identity") { _, context -> ParticipantResponse in
-            let room = try context.parameters.require("room")
-            let identity = try context.parameters.require("identity")
-            try context.requireToken().require(.roomAdmin, room: room)
+            let (room, identity) = try context.administeredParticipant()
             guard let record = try RoomRoutes.storeCall({ try store.participant(room: room, identity: identity) }) else {
                 throw APIError.notFound("no participant '\(identity)' in room '\(room)'")
             }
             return ParticipantResponse(record)
         }
         group.delete(":identity") { _, context -> HTTPResponse.Status in
-            let room = try context.parameters.require("room")
-            let identity = try context.parameters.require("identity")
-            try context.requireToken().require(.roomAdmin, room: room)
+            let (room, identity) = try context.administeredParticipant()
             guard await meetings?.kick(identity, fromRoom: room) == true else {
-                throw APIError.notFound("participant '\(identity)' is not in room '\(room)'")
+                throw APIError.participantNotInRoom(identity, room)
             }
             return .noContent
         }
         group.patch(":identity") { request, context -> ParticipantResponse in
-            let room = try context.parameters.require("room")
-            let identity = try context.parameters.require("identity")
-            try context.requireToken().require(.roomAdmin, room: room)
+            let (room, identity) = try context.administeredParticipant()
             let body = try await request.decodeJSON(as: UpdateParticipantRequest.self)
             if let name = body.name, !(1...128).contains(name.count) {
                 throw APIError(status: .badRequest, code: "invalid_field", message: "name must be 1-128 characters")
@@ -58,17 +52,15 @@ struct ParticipantRoutes: Sendable {
                         canPublish: body.canPublish ?? current.permissions.canPublish,
                         canSubscribe: body.canSubscribe ?? current.permissions.canSubscribe,
                         canUpdateMetadata: false)) == true
-            else { throw APIError.notFound("participant '\(identity)' is not in room '\(room)'") }
+            else { throw APIError.participantNotInRoom(identity, room) }
             guard let updated = try RoomRoutes.storeCall({ try store.participant(room: room, identity: identity) }) else {
-                throw APIError.notFound("participant '\(identity)' is not in room '\(room)'")
+                throw APIError.participantNotInRoom(identity, room)
             }
             return ParticipantResponse(updated)
         }
         group.post(":identity/tracks/:track/mute") { request, context -> HTTPResponse.Status in
-            let room = try context.parameters.require("room")
-            let identity = try context.parameters.require("identity")
+            let (room, identity) = try context.administeredParticipant()
             let track = try context.parameters.require("track")
-            try context.requireToken().require(.roomAdmin, room: room)
             let body = try await request.decodeJSON(as: MuteTrackRequest.self)
             guard await meetings?.setMuted(track: track, of: identity, inRoom: room, muted: body.muted) == true else {
                 throw APIError.notFound("participant '\(identity)' publishes no track '\(track)' in room '\(room)'")
@@ -76,19 +68,34 @@ struct ParticipantRoutes: Sendable {
             return .noContent
         }
         group.post(":identity/subscriptions") { request, context -> HTTPResponse.Status in
-            let room = try context.parameters.require("room")
-            let identity = try context.parameters.require("identity")
-            try context.requireToken().require(.roomAdmin, room: room)
+            let (room, identity) = try context.administeredParticipant()
             let body = try await request.decodeJSON(as: UpdateSubscriptionsRequest.self)
             guard !body.trackSids.isEmpty, body.trackSids.count <= 256 else {
                 throw APIError(status: .badRequest, code: "invalid_field", message: "trackSids: 1-256 track sids")
             }
             guard await meetings?.setSubscribed(identity, inRoom: room, trackSids: body.trackSids,
                                                 subscribe: body.subscribe) == true else {
-                throw APIError.notFound("participant '\(identity)' is not in room '\(room)'")
+                throw APIError.participantNotInRoom(identity, room)
             }
             return .noContent
         }
+    }
+}
+
+private extension ParleyRequestContext {
+    /// The room and identity a participant route names, once the caller's token may
+    /// administer that room.
+    func administeredParticipant() throws -> (room: String, identity: String) {
+        let room = try parameters.require("room")
+        let identity = try parameters.require("identity")
+        try requireToken().require(.roomAdmin, room: room)
+        return (room, identity)
+    }
+}
+
+private extension APIError {
+    static func participantNotInRoom(_ identity: String, _ room: String) -> APIError {
+        .notFound("participant '\(identity)' is not in room '\(room)'")
     }
 }
 

@@ -170,22 +170,14 @@ final class SignalingTestSocket: Sendable {
     /// The next server message whose type is `type` (others are skipped), within `timeout`.
     func next(_ type: String, timeout: Duration = .seconds(10)) async throws -> SignalingEnvelope<ServerMessage> {
         let box = iterator
-        return try await withThrowingTaskGroup(of: SignalingEnvelope<ServerMessage>?.self) { group in
-            group.addTask {
-                while let envelope = await box.iterator.next() {
-                    if envelope.message.type == type { return envelope }
-                }
-                return nil
+        let found = try await firstOf(orAfter: timeout, nil) { () async -> SignalingEnvelope<ServerMessage>? in
+            while let envelope = await box.iterator.next() {
+                if envelope.message.type == type { return envelope }
             }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return nil
-            }
-            let first = try await group.next() ?? nil
-            group.cancelAll()
-            guard let first else { throw SocketTimeout(type: type) }
-            return first
+            return nil
         }
+        guard let found else { throw SocketTimeout(type: type) }
+        return found
     }
 
     func close() {
@@ -195,23 +187,29 @@ final class SignalingTestSocket: Sendable {
     /// Whether the connection ended (either side closed it) within `timeout`.
     func waitUntilClosed(timeout: Duration) async throws -> Bool {
         let task = self.task
-        return try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                await task.value
-                return true
-            }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return false
-            }
-            let first = try await group.next() ?? false
-            group.cancelAll()
-            return first
+        return try await firstOf(orAfter: timeout, false) {
+            await task.value
+            return true
         }
     }
 
     struct SocketTimeout: Error, CustomStringConvertible {
         let type: String
         var description: String { "no '\(type)' message arrived" }
+    }
+}
+
+/// What `work` returns, or `fallback` if `timeout` passes first (the loser is cancelled).
+private func firstOf<Result: Sendable>(orAfter timeout: Duration, _ fallback: Result,
+                                       _ work: @escaping @Sendable () async -> Result) async throws -> Result {
+    try await withThrowingTaskGroup(of: Result.self) { group in
+        group.addTask { await work() }
+        group.addTask {
+            try await Task.sleep(for: timeout)
+            return fallback
+        }
+        let first = try await group.next() ?? fallback
+        group.cancelAll()
+        return first
     }
 }
