@@ -68,7 +68,7 @@ let package = Package(
         .target(
             name: "WebRTC",
             dependencies: [
-                "ICE", "DTLS", "SRTP",
+                "ICE", "DTLS", "SRTP", "SCTP",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -76,7 +76,7 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
-        .target(name: "SFU", dependencies: ["WebRTC", "RTP", "SDP", "ICE", "DTLS"], swiftSettings: strictSwift),
+        .target(name: "SFU", dependencies: ["WebRTC", "RTP", "SDP", "ICE", "DTLS", "SCTP"], swiftSettings: strictSwift),
 
         // MARK: Room state, control plane, executables
         .target(
@@ -118,7 +118,7 @@ let package = Package(
         .executableTarget(
             name: "parley-bench",
             dependencies: [
-                "WebRTC", "RTP", "SDP", "ICE", "DTLS", "Signaling", "Auth",
+                "WebRTC", "RTP", "SDP", "ICE", "DTLS", "SCTP", "Signaling", "Auth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -137,12 +137,12 @@ let package = Package(
         .testTarget(name: "DTLSTests", dependencies: ["DTLS"], swiftSettings: strictSwift),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP"], swiftSettings: strictSwift),
         .testTarget(name: "SCTPTests", dependencies: ["SCTP"], swiftSettings: strictSwift),
-        .testTarget(name: "WebRTCTests", dependencies: ["WebRTC", "ICE", "DTLS",
+        .testTarget(name: "WebRTCTests", dependencies: ["WebRTC", "ICE", "DTLS", "SCTP",
                                                          .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                                                          .product(name: "NIOCore", package: "swift-nio"),
                                                          .product(name: "NIOPosix", package: "swift-nio")],
                     swiftSettings: strictSwift),
-        .testTarget(name: "SFUTests", dependencies: ["SFU", "WebRTC", "RTP", "SDP", "ICE", "DTLS"],
+        .testTarget(name: "SFUTests", dependencies: ["SFU", "WebRTC", "RTP", "SDP", "ICE", "DTLS", "SCTP"],
                     swiftSettings: strictSwift),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strictSwift),
         .testTarget(name: "AuthTests", dependencies: ["Auth", .product(name: "JWTKit", package: "jwt-kit")],

@@ -128,8 +128,9 @@ public final class DataChannelEndpoint {
 
     // MARK: - Sending
 
-    private func send(_ bytes: UnsafeRawBufferPointer, kind: DataChannelMessageKind,
-                      on streamID: UInt16) throws(DataChannelEndpointError) {
+    /// Sends a message of either kind; an empty buffer sends RFC 8831 §6.6's empty message.
+    public func send(_ bytes: UnsafeRawBufferPointer, kind: DataChannelMessageKind,
+                     on streamID: UInt16) throws(DataChannelEndpointError) {
         guard let channel = channels[streamID], channel.state != .closing else {
             throw .channelNotOpen(streamID: streamID)
         }

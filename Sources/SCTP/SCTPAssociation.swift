@@ -21,9 +21,9 @@ import Synchronization
 /// (pump and retry). Received messages are reassembled from partial deliveries up to
 /// `maxReceivedMessageSize`. Empty messages cannot be sent (RFC 8831 §6.6 sends one byte).
 ///
-/// The owner must `SCTPStack.shared.acquire()` before creating associations, call
-/// `SCTPStack.shared.handleTimers(elapsedMilliseconds:)` every ~10-20 ms, and `close()` each
-/// association before releasing the stack.
+/// Timers are global to usrsctp: someone must call `SCTPStack.shared.advanceTimers(to:)` (or
+/// `handleTimers`) every ~10-20 ms, and any association's `send` closure may then run on that
+/// caller's thread. Owners on an event loop hand such packets over to their own loop.
 public final class SCTPAssociation {
     public enum State: Equatable, Sendable {
         case new, connecting, connected, closed
@@ -56,6 +56,11 @@ public final class SCTPAssociation {
     private var pendingNotification = SCTPReassembly()
     private var isDraining = false
 
+    /// SCTP packets must fit one DTLS record in one datagram under the 1200-byte MTU WebRTC
+    /// assumes: DTLS 1.2 with AES-GCM adds 13 (header) + 8 (nonce) + 16 (tag) bytes, and usrsctp
+    /// counts a 12-byte SCTP common header of its own (Chromium uses the same figure).
+    public static let pathMTU: UInt32 = 1200 - 37 - 12
+
     /// Streams negotiated in INIT (RFC 8831 §6.2 suggests the maximum; browsers use 1024+).
     public static let streamCount: UInt16 = 1024
     /// Socket buffers: large enough for a 256 KiB message plus headroom.
@@ -63,7 +68,7 @@ public final class SCTPAssociation {
 
     public init(localPort: UInt16 = 5000, remotePort: UInt16 = 5000,
                 send: @escaping (UnsafeRawBufferPointer) -> Void) throws(SCTPError) {
-        guard SCTPStack.shared.isRunning else { throw .notStarted }
+        SCTPStack.shared.start()
         self.localPort = localPort
         self.remotePort = remotePort
         self.sendPacket = send
@@ -100,6 +105,7 @@ public final class SCTPAssociation {
             }
         }
         if result < 0 && errno != EINPROGRESS { throw .connectFailed(errno: errno) }
+        try setPathMTU(socket, remote: &remote)
         state = .connecting
         drain()
     }
@@ -242,6 +248,17 @@ public final class SCTPAssociation {
         }
     }
 
+    /// Fixes the path MTU (no PMTU discovery: usrsctp cannot see the network under DTLS).
+    private func setPathMTU(_ socket: OpaquePointer, remote: inout sockaddr_conn) throws(SCTPError) {
+        var parameters = sctp_paddrparams()
+        withUnsafeMutableBytes(of: &parameters.spp_address) { storage in
+            withUnsafeBytes(of: &remote) { storage.copyMemory(from: $0) }
+        }
+        parameters.spp_flags = UInt32(SPP_PMTUD_DISABLE)
+        parameters.spp_pathmtu = Self.pathMTU
+        try setOption(socket, level: Int32(IPPROTO_SCTP), SCTP_PEER_ADDR_PARAMS, parameters)
+    }
+
     private func bind(_ socket: OpaquePointer) throws(SCTPError) {
         var local = connAddress(port: localPort)
         let result = withUnsafeMutablePointer(to: &local) { pointer in
@@ -272,7 +289,11 @@ public final class SCTPAssociation {
             let chunk = UnsafeRawBufferPointer(rebasing: receiveBuffer[0..<count])
             let complete = flags & Int32(MSG_EOR) != 0
             if complete && (isNotification ? pendingNotification : pendingMessage).isEmpty {
-                deliver(chunk, notification: isNotification, info: info, infoType: infoType)
+                if !isNotification && count > maxReceivedMessageSize {
+                    droppedOversizedMessages += 1
+                } else {
+                    deliver(chunk, notification: isNotification, info: info, infoType: infoType)
+                }
                 continue
             }
             let limit = maxReceivedMessageSize

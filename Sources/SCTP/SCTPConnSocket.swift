@@ -7,9 +7,9 @@ public final class SCTPConnSocket {
     /// `struct socket*`, owned.
     private let socket: OpaquePointer
 
-    /// Opens a one-to-one style socket. The stack must be acquired.
+    /// Opens a one-to-one style socket, starting the stack if needed.
     public init() throws(SCTPError) {
-        guard SCTPStack.shared.isRunning else { throw .notStarted }
+        SCTPStack.shared.start()
         guard let socket = usrsctp_socket(AF_CONN, Int32(SOCK_STREAM.rawValue), Int32(IPPROTO_SCTP),
                                           nil, nil, 0, nil) else {
             throw .socketCreationFailed(errno: errno)

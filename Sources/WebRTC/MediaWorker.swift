@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 public import NIOCore
 import NIOExtras
 import NIOPosix
+import SCTP
 
 /// One event loop with its own sockets: a UDP socket per address family and an ICE-TCP
 /// listener. Every transport placed here is created, fed and closed on this loop only, so the
@@ -375,6 +376,8 @@ public final class MediaWorker: @unchecked Sendable {
 
     private func tick() {
         let now = ContinuousClock.now
+        // Every worker offers; the clock makes sure each millisecond runs once.
+        SCTPStack.shared.advanceTimers(to: now)
         for transport in Array(transportsByID.values) {
             transport.tick(now: now)
         }

@@ -15,6 +15,10 @@ public struct MediaWorkerCounters: Sendable, Equatable {
     public var droppedDTLS: UInt64 = 0
     /// SRTP/SRTCP that failed authentication, was replayed, or came before keys existed.
     public var droppedSRTP: UInt64 = 0
+    /// SCTP packets with no association to take them, or that could not go out in DTLS.
+    public var droppedSCTP: UInt64 = 0
+    /// Data channel messages refused by DCEP (malformed OPEN, unknown stream, bad PPID).
+    public var droppedDataChannelMessages: UInt64 = 0
 
     public init() {}
 }

@@ -1,6 +1,7 @@
 public import DTLS
 public import ICE
 import NIOCore
+public import SCTP
 public import SRTP
 
 /// One peer connection's transport: ICE, DTLS and SRTP over its worker's UDP socket, with no
@@ -57,6 +58,11 @@ public final class WebRTCTransport {
     public private(set) var state: State = .new
     /// The negotiated SRTP profile once connected.
     public private(set) var srtpProfile: SRTPProfile?
+    /// Data channels, once `enableDataChannels` was called and DTLS is up: open channels and
+    /// send on them here; what arrives comes through the delegate.
+    public internal(set) var dataChannels: DataChannelEndpoint?
+    /// What the SDP settled for data channels; nil while they are not negotiated.
+    public internal(set) var dataChannelConfiguration: DataChannelConfiguration?
 
     unowned let worker: MediaWorker
     private let dtlsContext: DTLSContext
@@ -272,7 +278,7 @@ public final class WebRTCTransport {
             case .connected(let info):
                 didConnectDTLS(info)
             case .applicationData(let bytes):
-                delegate?.transport(self, didReceiveApplicationData: bytes)
+                receiveSCTPPacket(bytes)
             case .closed:
                 finish(.closedByPeer)
                 return
@@ -357,6 +363,7 @@ public final class WebRTCTransport {
         srtpProfile = profile
         state = .connected
         delegate?.transportDidConnect(self)
+        startDataChannelsIfReady()
     }
 
     // MARK: Timers
@@ -378,6 +385,7 @@ public final class WebRTCTransport {
             }
             sendScratch(length: length, via: remotePath)
         }
+        pollDataChannels()
         if let dtls, let deadline = dtls.retransmissionDeadline, deadline <= now {
             do {
                 try dtls.handleTimeout(now: now)
@@ -389,7 +397,7 @@ public final class WebRTCTransport {
 
     // MARK: Helpers
 
-    private var isClosed: Bool {
+    var isClosed: Bool {
         if case .closed = state { return true }
         return false
     }
@@ -403,6 +411,8 @@ public final class WebRTCTransport {
 
     private func finish(_ reason: TransportCloseReason) {
         guard !isClosed else { return }
+        // Before DTLS closes, so the ABORT can still leave.
+        closeDataChannels()
         if reason != .closedByPeer { dtls?.close() }
         state = .closed(reason)
         worker.flushIfNeeded()

@@ -1,4 +1,5 @@
 public import DTLS
+public import SCTP
 
 /// Events a transport raises to its owner (the router, an echo session, a test client). All are
 /// delivered on the transport's worker loop. Packet buffers are only valid during the call.
@@ -10,15 +11,27 @@ public protocol WebRTCTransportDelegate: AnyObject {
     func transport(_ transport: WebRTCTransport, didReceiveRTP packet: UnsafeMutableRawBufferPointer)
     /// A decrypted (compound) RTCP packet from the peer.
     func transport(_ transport: WebRTCTransport, didReceiveRTCP packet: UnsafeRawBufferPointer)
-    /// DTLS application data: SCTP packets for data channels.
-    func transport(_ transport: WebRTCTransport, didReceiveApplicationData bytes: [UInt8])
+    /// The SCTP association for data channels is up: channels can be opened and used.
+    func transportDataChannelsDidConnect(_ transport: WebRTCTransport)
+    /// The peer opened a data channel (already acknowledged, RFC 8832 §6).
+    func transport(_ transport: WebRTCTransport, didOpenDataChannel channel: DataChannel)
+    /// A message on a data channel; the bytes are only valid during the call (empty for an
+    /// empty message, RFC 8831 §6.6).
+    func transport(_ transport: WebRTCTransport, didReceiveDataChannelMessage message: UnsafeRawBufferPointer,
+                   kind: DataChannelMessageKind, onStream streamID: UInt16)
+    /// A data channel closed (RFC 8831 §6.7).
+    func transport(_ transport: WebRTCTransport, didCloseDataChannel streamID: UInt16)
     /// The transport stopped: consent expired, DTLS failed or closed, or it was closed locally.
     func transport(_ transport: WebRTCTransport, didClose reason: TransportCloseReason)
 }
 
 public extension WebRTCTransportDelegate {
     func transport(_ transport: WebRTCTransport, didReceiveRTCP packet: UnsafeRawBufferPointer) {}
-    func transport(_ transport: WebRTCTransport, didReceiveApplicationData bytes: [UInt8]) {}
+    func transportDataChannelsDidConnect(_ transport: WebRTCTransport) {}
+    func transport(_ transport: WebRTCTransport, didOpenDataChannel channel: DataChannel) {}
+    func transport(_ transport: WebRTCTransport, didReceiveDataChannelMessage message: UnsafeRawBufferPointer,
+                   kind: DataChannelMessageKind, onStream streamID: UInt16) {}
+    func transport(_ transport: WebRTCTransport, didCloseDataChannel streamID: UInt16) {}
 }
 
 public enum TransportCloseReason: Sendable, Equatable {

@@ -24,7 +24,6 @@ extension UsrsctpProcessTests {
         private func withEndpoints(
             _ body: (SCTPTestPair, DataChannelEndpoint, EndpointLog, DataChannelEndpoint, EndpointLog) throws -> Void
         ) throws {
-            SCTPStack.shared.acquire()
             do {
                 let pair = try SCTPTestPair()
                 defer { pair.close() }
@@ -36,7 +35,6 @@ extension UsrsctpProcessTests {
                 serverLog.attach(to: server)
                 try body(pair, client, clientLog, server, serverLog)
             }
-            try releaseSCTPStack()
         }
 
         @Test func openAndAckWorkBothWaysWithRoleParity() throws {
@@ -84,7 +82,6 @@ extension UsrsctpProcessTests {
         }
 
         @Test func wireUsesRFC8831PPIDsAndEmptyMessagesAreOneZeroByte() throws {
-            SCTPStack.shared.acquire()
             do {
                 let pair = try SCTPTestPair()
                 defer { pair.close() }
@@ -111,11 +108,9 @@ extension UsrsctpProcessTests {
                 #expect(pair.receivedByB.dropFirst().map(\.ppid) == [56, 51, 57, 53])
                 #expect(pair.receivedByB.dropFirst().map(\.bytes) == [[0], Array("t".utf8), [0], [9]])
             }
-            try releaseSCTPStack()
         }
 
         @Test func badDCEPIsRejectedAndTheAssociationKeepsWorking() throws {
-            SCTPStack.shared.acquire()
             do {
                 let pair = try SCTPTestPair()
                 defer { pair.close() }
@@ -164,7 +159,6 @@ extension UsrsctpProcessTests {
                 try #require(pair.pump { client.rejectedMessageCount == bad.count + 1 })
                 #expect(log.rejected.last == .openOnStreamInUse(streamID: 13))
             }
-            try releaseSCTPStack()
         }
 
         @Test func closingResetsStreamsAndBothSidesForgetTheChannel() throws {

@@ -3,17 +3,14 @@ import Testing
 
 extension UsrsctpProcessTests {
     @Suite struct SCTPAssociationTests {
-        /// Acquires the stack, connects a pair, runs `body`, closes and releases.
+        /// Connects a pair, runs `body`, closes it.
         private func withConnectedPair(_ body: (SCTPTestPair) throws -> Void) throws {
-            SCTPStack.shared.acquire()
             do {
                 let pair = try SCTPTestPair()
                 defer { pair.close() }
                 try pair.connect()
                 try body(pair)
             }
-            try releaseSCTPStack()
-            #expect(!SCTPStack.shared.isRunning)
         }
 
         @Test func simultaneousOpenConnectsBothSides() throws {
@@ -24,7 +21,6 @@ extension UsrsctpProcessTests {
         }
 
         @Test func sendBeforeConnectingThrows() throws {
-            SCTPStack.shared.acquire()
             do {
                 let association = try SCTPAssociation { _ in }
                 #expect(throws: SCTPError.associationClosed) {
@@ -35,7 +31,6 @@ extension UsrsctpProcessTests {
                 }
                 association.close()
             }
-            try releaseSCTPStack()
         }
 
         @Test(arguments: [1, 2, 100, 1200, 5000, 65_536, 100_000, 262_144])
@@ -101,6 +96,18 @@ extension UsrsctpProcessTests {
                 try #require(pair.pump { pair.receivedByB.count == 1 })
                 #expect(pair.b.droppedOversizedMessages == 1)
                 #expect(pair.receivedByB == [.init(streamID: 1, ppid: 53, bytes: [7])])
+
+                // Over the limit but read in one piece (no partial delivery): dropped as well.
+                pair.b.maxReceivedMessageSize = 1_000
+                try [UInt8](repeating: 1, count: 2_000).withUnsafeBytes {
+                    try pair.a.send(message: $0, streamID: 1, ppid: 53, ordered: true, maxRetransmits: nil)
+                }
+                try [UInt8(8)].withUnsafeBytes {
+                    try pair.a.send(message: $0, streamID: 1, ppid: 53, ordered: true, maxRetransmits: nil)
+                }
+                try #require(pair.pump { pair.receivedByB.count == 2 })
+                #expect(pair.b.droppedOversizedMessages == 2)
+                #expect(pair.receivedByB.last?.bytes == [8])
             }
         }
 
@@ -130,7 +137,6 @@ extension UsrsctpProcessTests {
         }
 
         @Test func closeAbortsThePeer() throws {
-            SCTPStack.shared.acquire()
             do {
                 let pair = try SCTPTestPair()
                 try pair.connect()
@@ -141,7 +147,6 @@ extension UsrsctpProcessTests {
                 #expect(pair.b.state == .closed)
                 pair.close()
             }
-            try releaseSCTPStack()
         }
     }
 }

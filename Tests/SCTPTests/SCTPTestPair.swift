@@ -1,4 +1,5 @@
 import SCTP
+import Synchronization
 import Testing
 
 /// A received message copied out of the callback.
@@ -8,9 +9,22 @@ struct ReceivedSCTPMessage: Equatable {
     var bytes: [UInt8]
 }
 
-/// Packets one association emitted, waiting for the test to deliver them to the other.
-final class PacketQueue {
-    var packets: [[UInt8]] = []
+/// Packets one association emitted, waiting for the test to deliver them to the other. Locked:
+/// usrsctp's timers are process-wide, so a media worker in another suite may fire ours.
+final class PacketQueue: Sendable {
+    private let queued = Mutex<[[UInt8]]>([])
+
+    func append(_ packet: UnsafeRawBufferPointer) {
+        let copy = Array(packet)
+        queued.withLock { $0.append(copy) }
+    }
+
+    func take() -> [[UInt8]] {
+        queued.withLock { packets in
+            defer { packets.removeAll() }
+            return packets
+        }
+    }
 }
 
 /// Two associations in one process, wired back to back through queues that `pump` empties.
@@ -28,8 +42,8 @@ final class SCTPTestPair {
 
     init() throws {
         let toB = toB, toA = toA
-        a = try SCTPAssociation { toB.packets.append(Array($0)) }
-        b = try SCTPAssociation { toA.packets.append(Array($0)) }
+        a = try SCTPAssociation { toB.append($0) }
+        b = try SCTPAssociation { toA.append($0) }
         a.onMessage = { [unowned self] in receivedByA.append(.init(streamID: $0, ppid: $1, bytes: Array($2))) }
         b.onMessage = { [unowned self] in receivedByB.append(.init(streamID: $0, ppid: $1, bytes: Array($2))) }
         a.onStreamReset = { [unowned self] in resetAtA.append($0) }
@@ -45,9 +59,7 @@ final class SCTPTestPair {
         var idleRounds = 0
         for _ in 0..<maxRounds {
             if done() { return true }
-            let forB = toB.packets, forA = toA.packets
-            toB.packets.removeAll()
-            toA.packets.removeAll()
+            let forB = toB.take(), forA = toA.take()
             for packet in forB { packet.withUnsafeBytes { b.receive($0) } }
             for packet in forA { packet.withUnsafeBytes { a.receive($0) } }
             if forA.isEmpty && forB.isEmpty {
@@ -75,23 +87,10 @@ final class SCTPTestPair {
     func close() {
         a.close()
         b.close()
-        toA.packets.removeAll()
-        toB.packets.removeAll()
+        _ = toA.take()
+        _ = toB.take()
     }
 }
 
-/// Releases the stack; usrsctp may need a few timer ticks to free closed sockets first.
-func releaseSCTPStack() throws {
-    for _ in 0..<500 {
-        do {
-            try SCTPStack.shared.release()
-            return
-        } catch SCTPError.socketsStillOpen {
-            SCTPStack.shared.handleTimers(elapsedMilliseconds: 100)
-        }
-    }
-    try SCTPStack.shared.release()
-}
-
-/// usrsctp is process-global: every suite touching it nests here and runs one test at a time.
+/// The SCTP suites run one test at a time: the tests pump usrsctp's global timers by hand.
 @Suite(.serialized) enum UsrsctpProcessTests {}
