@@ -116,6 +116,13 @@ public final class DataChannelEndpoint {
         try send(binary, kind: .binary, on: streamID)
     }
 
+    public func send(_ bytes: [UInt8], kind: DataChannelMessageKind, on streamID: UInt16) throws(DataChannelEndpointError) {
+        let result = bytes.withUnsafeBytes { buffer in
+            Result { () throws(DataChannelEndpointError) in try send(buffer, kind: kind, on: streamID) }
+        }
+        try result.get()
+    }
+
     /// Closes a channel by resetting our outgoing stream (RFC 8831 §6.7).
     public func close(_ streamID: UInt16) throws(DataChannelEndpointError) {
         guard var channel = channels[streamID], channel.state != .closing else {

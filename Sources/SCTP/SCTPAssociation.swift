@@ -61,6 +61,11 @@ public final class SCTPAssociation {
     /// counts a 12-byte SCTP common header of its own (Chromium uses the same figure).
     public static let pathMTU: UInt32 = 1200 - 37 - 12
 
+    /// Retransmission timeout bounds in milliseconds.
+    public static let initialRTO: UInt32 = 1_000
+    public static let minimumRTO: UInt32 = 400
+    public static let maximumRTO: UInt32 = 10_000
+
     /// Streams negotiated in INIT (RFC 8831 §6.2 suggests the maximum; browsers use 1024+).
     public static let streamCount: UInt16 = 1024
     /// Socket buffers: large enough for a 256 KiB message plus headroom.
@@ -232,6 +237,11 @@ public final class SCTPAssociation {
         try setOption(socket, level: sctp, SCTP_ENABLE_STREAM_RESET,
                       sctp_assoc_value(assoc_id: sctp_assoc_t(SCTP_ALL_ASSOC),
                                        assoc_value: UInt32(SCTP_ENABLE_RESET_STREAM_REQ)))
+        // RFC 4960 §15's RTO bounds (1 s min, 60 s max) let one lost burst stall a channel for
+        // most of a minute; like browsers, retry sooner and never wait more than 10 s.
+        try setOption(socket, level: sctp, SCTP_RTOINFO,
+                      sctp_rtoinfo(srto_assoc_id: sctp_assoc_t(SCTP_ALL_ASSOC), srto_initial: Self.initialRTO,
+                                   srto_max: Self.maximumRTO, srto_min: Self.minimumRTO))
         // Data channel messages are latency-sensitive: no Nagle.
         try setOption(socket, level: sctp, SCTP_NODELAY, Int32(1))
         // Without this usrsctp reports stream id and PPID as 0.

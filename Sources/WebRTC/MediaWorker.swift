@@ -58,6 +58,8 @@ public final class MediaWorker: @unchecked Sendable {
     static let tickInterval = TimeAmount.milliseconds(20)
     /// Datagrams read per `recvmmsg` call.
     static let vectorReadCount = 32
+    /// Requested UDP socket buffer size in each direction.
+    static let socketBufferSize: SocketOptionValue = 4 << 20
     /// Larger than any datagram WebRTC sends (browsers keep packets under ~1250 bytes).
     static let maximumDatagramSize = 2048
     /// A TCP connection that has not passed an ICE check by then is closed.
@@ -119,6 +121,10 @@ public final class MediaWorker: @unchecked Sendable {
         // holds, which would merge two peers into one address (UDP has no TIME_WAIT to avoid).
         var bootstrap = DatagramBootstrap(group: eventLoop)
             .channelOption(.datagramVectorReadMessageCount, value: vectorReadCount)
+            // Bursts (key frames to many subscribers, SCTP windows) overflow Linux's 208 KiB
+            // default; the kernel caps these at net.core.rmem_max / wmem_max.
+            .channelOption(.socketOption(.so_rcvbuf), value: socketBufferSize)
+            .channelOption(.socketOption(.so_sndbuf), value: socketBufferSize)
             // NIO splits one receive buffer across the vector's messages: size it per message.
             .channelOption(.recvAllocator,
                            value: FixedSizeRecvByteBufferAllocator(capacity: vectorReadCount * maximumDatagramSize))

@@ -80,6 +80,8 @@ extension WebRTCTransport {
             return
         }
         bytes.withUnsafeBytes { dataChannels.association.receive($0) }
+        // Each packet from the peer may acknowledge data and free send buffer space.
+        delegate?.transportDataChannelsDidReceivePacket(self)
     }
 
     /// After usrsctp's timers ran: deliver what they produced (e.g. a lost association).

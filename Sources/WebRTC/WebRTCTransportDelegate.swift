@@ -13,6 +13,9 @@ public protocol WebRTCTransportDelegate: AnyObject {
     func transport(_ transport: WebRTCTransport, didReceiveRTCP packet: UnsafeRawBufferPointer)
     /// The SCTP association for data channels is up: channels can be opened and used.
     func transportDataChannelsDidConnect(_ transport: WebRTCTransport)
+    /// An SCTP packet from the peer was processed: it may have acknowledged data, so messages
+    /// that found the send buffer full may fit now.
+    func transportDataChannelsDidReceivePacket(_ transport: WebRTCTransport)
     /// The peer opened a data channel (already acknowledged, RFC 8832 §6).
     func transport(_ transport: WebRTCTransport, didOpenDataChannel channel: DataChannel)
     /// A message on a data channel; the bytes are only valid during the call (empty for an
@@ -28,6 +31,7 @@ public protocol WebRTCTransportDelegate: AnyObject {
 public extension WebRTCTransportDelegate {
     func transport(_ transport: WebRTCTransport, didReceiveRTCP packet: UnsafeRawBufferPointer) {}
     func transportDataChannelsDidConnect(_ transport: WebRTCTransport) {}
+    func transportDataChannelsDidReceivePacket(_ transport: WebRTCTransport) {}
     func transport(_ transport: WebRTCTransport, didOpenDataChannel channel: DataChannel) {}
     func transport(_ transport: WebRTCTransport, didReceiveDataChannelMessage message: UnsafeRawBufferPointer,
                    kind: DataChannelMessageKind, onStream streamID: UInt16) {}

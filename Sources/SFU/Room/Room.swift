@@ -39,6 +39,10 @@ public actor Room {
     public internal(set) var packetsFromUnknownSSRC = 0
     /// Video packets whose payload does not parse as their codec's (dropped).
     public internal(set) var undecodablePackets = 0
+    /// Data channel messages delivered to a recipient (or queued for it), one per recipient.
+    public internal(set) var relayedDataMessages = 0
+    /// Data channel messages refused or not delivered, one per sender or recipient affected.
+    public internal(set) var droppedDataMessages = 0
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor {
         worker.eventLoop.executor.asUnownedSerialExecutor()

@@ -1,4 +1,5 @@
 import RTP
+import SCTP
 import WebRTC
 
 /// A room member: its transports, what it publishes and what it receives.
@@ -22,6 +23,10 @@ final class RoomParticipant {
     var quality = ConnectionQualityMeter()
     /// What its subscriber transport's downlink takes (REMB and receiver reports for now).
     var estimator: any BandwidthEstimator
+    /// Whether messages it sends on data channels are relayed (its token's `canPublishData`).
+    var canPublishData = true
+    /// Relayed messages waiting for its SCTP send buffer.
+    var dataOutbox = DataOutbox()
 
     init(id: ParticipantID, publisherTransport: WebRTCTransport, subscriberTransport: WebRTCTransport,
          listener: RoomTransportListener, estimator: any BandwidthEstimator) {
@@ -39,6 +44,11 @@ final class RoomParticipant {
 
     func transport(_ role: TransportRole) -> WebRTCTransport {
         role == .publisher ? publisherTransport : subscriberTransport
+    }
+
+    /// The transport its data channels negotiated on (browsers: the publish connection).
+    var dataTransport: WebRTCTransport? {
+        transports.first { $0.dataChannelConfiguration != nil }
     }
 }
 
@@ -63,6 +73,30 @@ final class RoomTransportListener: WebRTCTransportDelegate {
     func transport(_ transport: WebRTCTransport, didReceiveRTCP packet: UnsafeRawBufferPointer) {
         let participant = participant, borrowed = BorrowedPacket(bytes: UnsafeMutableRawBufferPointer(mutating: packet))
         room.assumeIsolated { $0.receiveRTCP(from: participant, packet: UnsafeRawBufferPointer(borrowed.bytes)) }
+    }
+
+    func transportDataChannelsDidConnect(_ transport: WebRTCTransport) {
+        let participant = participant
+        room.assumeIsolated { $0.flushDataOutbox(of: participant) }
+    }
+
+    func transportDataChannelsDidReceivePacket(_ transport: WebRTCTransport) {
+        let participant = participant
+        room.assumeIsolated { $0.flushDataOutbox(of: participant) }
+    }
+
+    func transport(_ transport: WebRTCTransport, didReceiveDataChannelMessage message: UnsafeRawBufferPointer,
+                   kind: DataChannelMessageKind, onStream streamID: UInt16) {
+        let participant = participant, borrowed = BorrowedPacket(bytes: UnsafeMutableRawBufferPointer(mutating: message))
+        room.assumeIsolated {
+            $0.receiveDataMessage(from: participant, message: UnsafeRawBufferPointer(borrowed.bytes),
+                                  kind: kind, streamID: streamID)
+        }
+    }
+
+    func transport(_ transport: WebRTCTransport, didCloseDataChannel streamID: UInt16) {
+        let participant = participant
+        room.assumeIsolated { $0.dataChannelClosed(streamID, of: participant) }
     }
 
     func transport(_ transport: WebRTCTransport, didClose reason: TransportCloseReason) {

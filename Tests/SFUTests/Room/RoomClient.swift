@@ -3,6 +3,7 @@ import ICE
 import NIOConcurrencyHelpers
 import NIOCore
 import RTP
+import SCTP
 import SFU
 import WebRTC
 
@@ -69,6 +70,48 @@ final class RoomClient: WebRTCTransportDelegate, @unchecked Sendable {
 
     func transport(_ transport: WebRTCTransport, didClose reason: TransportCloseReason) {}
 
+    // MARK: Data channels
+
+    struct DataMessage: Sendable, Equatable {
+        let streamID: UInt16
+        let kind: DataChannelMessageKind
+        let bytes: [UInt8]
+        /// The label of the channel it arrived on.
+        let label: String
+
+        var text: String { String(decoding: bytes, as: UTF8.self) }
+    }
+
+    private var _dataConnected = false
+    private var _dataMessages: [DataMessage] = []
+    private var _openedChannels: [DataChannel] = []
+    var dataConnected: Bool { lock.withLock { _dataConnected } }
+    var dataMessages: [DataMessage] { lock.withLock { _dataMessages } }
+    /// Channels the room opened to this client.
+    var openedChannels: [DataChannel] { lock.withLock { _openedChannels } }
+
+    func transportDataChannelsDidConnect(_ transport: WebRTCTransport) { lock.withLock { _dataConnected = true } }
+
+    func transport(_ transport: WebRTCTransport, didOpenDataChannel channel: DataChannel) {
+        lock.withLock { _openedChannels.append(channel) }
+    }
+
+    func transport(_ transport: WebRTCTransport, didReceiveDataChannelMessage message: UnsafeRawBufferPointer,
+                   kind: DataChannelMessageKind, onStream streamID: UInt16) {
+        let label = transport.dataChannels?.channels[streamID]?.label ?? ""
+        let entry = DataMessage(streamID: streamID, kind: kind, bytes: Array(message), label: label)
+        lock.withLock { _dataMessages.append(entry) }
+    }
+
+    /// Runs `body` with the client's data channel endpoint on its loop.
+    func withDataChannels<T: Sendable>(_ body: @escaping @Sendable (DataChannelEndpoint) throws -> T) async throws -> T {
+        let box = UncheckedTransport(transport)
+        return try await worker.submit {
+            guard let endpoint = box.transport?.dataChannels else { throw DataChannelEndpointError.channelNotOpen(streamID: 0) }
+            return try body(endpoint)
+        }
+    }
+
     /// Drops the next incoming RTP packet (after decryption would have happened) and returns
     /// nothing; `droppedSequenceNumber` tells which one it was.
     fileprivate var _dropped: UInt16?
@@ -98,8 +141,9 @@ final class RoomClient: WebRTCTransportDelegate, @unchecked Sendable {
     }
 
     /// Joins `room` as `id`: the room makes the server transport, this side the client one.
+    /// With `dataChannels`, both sides turn on SCTP as an SDP with an application section would.
     static func join(_ room: Room, as id: ParticipantID, clientWorker: MediaWorker,
-                     context: DTLSContext) async throws -> RoomClient {
+                     context: DTLSContext, dataChannels: Bool = false) async throws -> RoomClient {
         let server = try await room.join(id)
         let client = RoomClient(worker: clientWorker)
         let credentials = ICECredentials.random()
@@ -111,6 +155,10 @@ final class RoomClient: WebRTCTransportDelegate, @unchecked Sendable {
                 serverPath: path, localCredentials: credentials)
             transport.delegate = client
             client.transport = transport
+            if dataChannels { transport.enableDataChannels(DataChannelConfiguration(remoteMaxMessageSize: 262_144)) }
+        }
+        if dataChannels {
+            try await room.enableDataChannels(id, configuration: DataChannelConfiguration(remoteMaxMessageSize: 262_144))
         }
         try await room.connect(id, remote: .init(iceCredentials: credentials,
                                                  fingerprints: [context.certificate.fingerprint]))
