@@ -116,7 +116,8 @@ struct UpdateSubscriptionsRequest: Decodable {
 }
 
 /// `POST /v1/rooms/{room}/data`: a message to everyone in a room, or to given identities,
-/// delivered as a signaling `data` message.
+/// delivered on each one's reliable data channel (`chat`, `"from": null`), or as a signaling
+/// `data` message to participants without data channels.
 struct DataRoutes: Sendable {
     let meetings: MeetingRegistry?
 

@@ -12,7 +12,6 @@ final class DataChannelRecorder: WebRTCTransportDelegate, @unchecked Sendable {
     }
 
     private let lock = NIOLock()
-    private var _connected = false
     private var _sctpConnected = false
     private var _opened: [DataChannel] = []
     private var _messages: [Message] = []
@@ -22,12 +21,13 @@ final class DataChannelRecorder: WebRTCTransportDelegate, @unchecked Sendable {
 
     init(echo: Bool = false) { self.echo = echo }
 
-    var connected: Bool { lock.withLock { _connected && _sctpConnected } }
+    /// The SCTP association is up (which needs DTLS first).
+    var connected: Bool { lock.withLock { _sctpConnected } }
     var opened: [DataChannel] { lock.withLock { _opened } }
     var messages: [Message] { lock.withLock { _messages } }
     var closed: [UInt16] { lock.withLock { _closed } }
 
-    func transportDidConnect(_ transport: WebRTCTransport) { lock.withLock { _connected = true } }
+    func transportDidConnect(_ transport: WebRTCTransport) {}
     func transport(_ transport: WebRTCTransport, didReceiveRTP packet: UnsafeMutableRawBufferPointer) {}
     func transport(_ transport: WebRTCTransport, didClose reason: TransportCloseReason) {}
     func transportDataChannelsDidConnect(_ transport: WebRTCTransport) { lock.withLock { _sctpConnected = true } }

@@ -86,6 +86,35 @@ return { state: meeting.state, sid: meeting.self?.sid ?? null,
 """
 
 
+DATA_READY = "return Boolean(window.parleyMeeting && window.parleyMeeting.data && window.parleyMeeting.data.ready);"
+
+# 1 MiB of bytes that are not all alike, sent with the page's own file transfer.
+SEND_FILE = """
+const done = arguments[arguments.length - 1];
+(async () => {
+  const bytes = new Uint8Array(1 << 20);
+  let x = 12345;
+  for (let i = 0; i < bytes.length; i++) { x = (x * 1103515245 + 12345) >>> 0; bytes[i] = x >>> 24; }
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  const file = new File([bytes], "parley-test.bin", { type: "application/octet-stream" });
+  await window.parleyMeeting.data.sendFile(file);
+  done({ size: file.size, sha256: Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("") });
+})().catch((error) => done({ error: String(error) }));
+"""
+
+# The download link the page made for a received file: its name, size and the SHA-256 of its bytes.
+RECEIVED_FILE = """
+const done = arguments[arguments.length - 1];
+const link = document.querySelector("a.received-file");
+if (!link) { done(null); return; }
+fetch(link.href).then((r) => r.arrayBuffer()).then(async (buffer) => {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", buffer));
+  done({ name: link.download, size: buffer.byteLength, shownSize: Number(link.dataset.size),
+         sha256: Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("") });
+}, (error) => done({ error: String(error) }));
+"""
+
+
 def stats(browser):
     return browser.execute_async_script(RECEIVE_STATS) or {}
 
@@ -146,6 +175,24 @@ def test_three_participants_see_and_hear_each_other_then_one_leaves_and_one_is_k
         return all(len(r) == 2 and all(q in ("excellent", "good") for q in r.values()) for r in ratings), ratings
     wait_until("connection quality shown for every participant", everyone_rated, 20)
 
+    # Chat over data channels: typed in Alice's page, shown in the two others with her name.
+    alice = browsers[0]
+    wait_until("Alice's data channel open", lambda: (alice.execute_script(DATA_READY), None), 20)
+    alice.find_element(By.ID, "chat-input").send_keys("hello from alice")
+    alice.find_element(By.ID, "chat-form").submit()
+    for browser in browsers[1:]:
+        wait_until("Alice's chat message shown",
+                   lambda: ("Alice: hello from alice" in browser.find_element(By.ID, "messages").text,
+                            browser.find_element(By.ID, "messages").text), 15)
+
+    # A 1 MiB file from Carol's page reaches Alice's intact: same name, size and SHA-256.
+    sent = browsers[2].execute_async_script(SEND_FILE)
+    assert sent.get("error") is None and sent["size"] == 1 << 20, sent
+    received = wait_until("the file offered for download in Alice's page",
+                          lambda: (lambda r: (r is not None, r))(alice.execute_async_script(RECEIVED_FILE)), 60)
+    assert received["name"] == "parley-test.bin" and received["size"] == 1 << 20, received
+    assert received["sha256"] == sent["sha256"], (sent, received)
+
     # Bob's signaling socket drops. His page resumes as the same participant and restarts ICE
     # on both connections; nobody sees him leave and media keeps flowing both ways.
     bob = browsers[1]
@@ -185,7 +232,7 @@ def test_three_participants_see_and_hear_each_other_then_one_leaves_and_one_is_k
     present = sorted(p["name"] for p in body["participants"])
     assert present == ["Alice", "Bob"], body
 
-    # The application's message reaches both pages over signaling.
+    # The application's message reaches both pages, over their data channels.
     status, body = rest(dev_server, "POST", "/v1/rooms/standup/data", token,
                         {"topic": "chat", "payload": "lunch is served"})
     assert status == 200 and body["delivered"] == 2, body

@@ -139,8 +139,10 @@ public actor MeetingRegistry {
 
     /// Sends application data to everyone in a room or to the given identities over their
     /// signaling sockets; returns how many received it.
+    /// A server message (REST): over each recipient's reliable data channel, or as a signaling
+    /// `data` message to those without data channels. Returns how many it reached.
     public func sendData(_ data: DataReceived, toRoom name: String, identities: [String]?) async -> Int {
-        await meetings[name]?.send(.data(data), to: identities) ?? 0
+        await meetings[name]?.sendData(data, to: identities) ?? 0
     }
 
     /// Ends a meeting: everyone gets `leave` with `reason`.

@@ -47,6 +47,11 @@ extension ParticipantSession {
             try? await meeting.sfu.connect(identity, transport: .publisher, remote: .init(
                 ice: remoteICE, fingerprints: session.remoteFingerprints, localSetup: session.localSetup))
         }
+        if let data = session.dataChannel, let port = UInt16(exactly: data.sctpPort) {
+            // RFC 8841: the offer's application section; the association starts with DTLS.
+            try? await meeting.sfu.enableDataChannels(identity, transport: .publisher, configuration: .init(
+                remotePort: port, remoteMaxMessageSize: data.maxMessageSize))
+        }
         // Sections the client stopped sending on, or tracks it names for removal.
         let stillReceiving = Set(session.media.filter(\.isReceiving).map(\.mid))
         for (mid, sid) in publishedByMid where !stillReceiving.contains(mid) || offer.unpublish.contains(sid) {

@@ -227,6 +227,7 @@ final class ParticipantSession {
             permissions: permissions, hidden: grants.hidden, reconnectToken: reconnectToken, mailbox: mailbox)
         self.meeting = meeting
         self.admission = admission
+        try? await meeting.sfu.setCanPublishData(identity, grants.canPublishData)
         publisherICE = SDPICECredentials(admission.publisherTransport.iceCredentials)
         subscriberICE = SDPICECredentials(admission.subscriberTransport.iceCredentials)
         serverCandidates = environment.media.hostCandidates(on: meeting.sfu.worker).sdpCandidates

@@ -84,11 +84,47 @@ async function join(room, name, token) {
     finish(reasons[detail.reason] ?? `The meeting ended (${detail.reason}).`, grid);
   });
 
+  // Server messages that came over signaling (this page had no data channel up yet).
   meeting.addEventListener("data", ({ detail }) => {
-    const item = document.createElement("li");
-    item.textContent = detail.topic ? `[${detail.topic}] ${detail.payload}` : detail.payload;
-    $("messages").append(item);
-    $("messages").hidden = false;
+    showMessage("server", detail.topic && detail.topic !== "chat" ? `[${detail.topic}] ${detail.payload}` : detail.payload);
+  });
+  meeting.addEventListener("chat", ({ detail }) => {
+    const text = detail.topic && detail.topic !== "chat" ? `[${detail.topic}] ${detail.text}` : detail.text;
+    showMessage(meeting.nameOf(detail.from), text);
+  });
+  meeting.addEventListener("file", ({ detail }) => {
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(detail.blob);
+    link.download = detail.name;
+    link.className = "received-file";
+    link.dataset.size = String(detail.size);
+    link.textContent = `${detail.name} (${formatSize(detail.size)})`;
+    showMessage(meeting.nameOf(detail.from), link);
+  });
+  meeting.addEventListener("fileprogress", ({ detail }) => {
+    $("file-status").textContent = detail.sent < detail.size
+      ? `Sending ${detail.name}: ${Math.floor((100 * detail.sent) / detail.size)} %` : `Sent ${detail.name}`;
+  });
+  meeting.addEventListener("notice", ({ detail }) => {
+    $("file-status").textContent = `Not delivered${detail.to ? ` to ${meeting.nameOf(detail.to)}` : ""}: ${detail.message}`;
+  });
+  $("chat-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = $("chat-input").value.trim();
+    if (!text || !meeting.data?.ready) return;
+    meeting.data.sendChat(text);
+    showMessage(meeting.self?.name ?? "me", text, true);
+    $("chat-input").value = "";
+  });
+  $("file-input").addEventListener("change", async () => {
+    const file = $("file-input").files[0];
+    $("file-input").value = "";
+    if (!file || !meeting.data) return;
+    try {
+      await meeting.data.sendFile(file);
+    } catch (error) {
+      $("file-status").textContent = `Cannot send ${file.name}: ${error.message}`;
+    }
   });
   const labels = { audio: ["Mute mic", "Unmute mic"], video: ["Stop camera", "Start camera"] };
   meeting.addEventListener("selfmuted", ({ detail }) => {
@@ -107,6 +143,27 @@ async function join(room, name, token) {
     finish("You left the meeting.", grid);
   };
   await meeting.start();
+}
+
+/** Adds a line to the chat panel: who, then text or an element (a file link). */
+function showMessage(sender, content, own = false) {
+  const item = document.createElement("li");
+  if (own) item.className = "own";
+  const name = document.createElement("strong");
+  name.className = "sender";
+  name.textContent = sender;
+  const body = document.createElement("span");
+  body.className = "body";
+  body.append(content);
+  item.append(name, ": ", body);
+  $("messages").append(item);
+  $("messages").scrollTop = $("messages").scrollHeight;
+}
+
+function formatSize(bytes) {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 function finish(message, grid) {

@@ -1,6 +1,7 @@
 // A meeting from the browser's side: the signaling socket, a publisher peer connection (the
 // page offers, the server answers) and a subscriber peer connection (the server offers, the page
 // answers). Two connections, each negotiated by one side only, so renegotiation never glares.
+import { DataLink } from "./data.js";
 import { SignalingClient } from "./signaling.js";
 
 /** Simulcast layers, lowest first (the server reads them in this order). */
@@ -127,6 +128,7 @@ export class Meeting extends EventTarget {
   }
 
   #teardownMedia() {
+    this.data = null;
     this.publisher?.close();
     this.subscriber?.close();
     this.publisher = null;
@@ -261,14 +263,18 @@ export class Meeting extends EventTarget {
   // MARK: Publisher connection
 
   async #publish() {
-    if (!this.localStream) return;
+    // Without camera and microphone the connection still carries the data channels.
     const pc = new RTCPeerConnection({ bundlePolicy: "max-bundle" });
     this.publisher = pc;
     this.#watchConnection(pc, "publisher");
     pc.addEventListener("icecandidate", ({ candidate }) => this.#trickle("publisher", candidate));
+    this.data = new DataLink(pc);
+    for (const type of ["message", "file", "fileprogress", "notice"]) {
+      this.data.addEventListener(type, ({ detail }) => this.#emit(type === "message" ? "chat" : type, detail));
+    }
     const requests = [];
     this.localTracks.clear();
-    for (const track of this.localStream.getTracks()) {
+    for (const track of this.localStream?.getTracks() ?? []) {
       const video = track.kind === "video";
       pc.addTransceiver(track, {
         direction: "sendonly",
@@ -304,6 +310,16 @@ export class Meeting extends EventTarget {
     await pc.setLocalDescription(offer);
     const answer = await this.signaling.request("publish_offer", { sdp: offer.sdp, tracks: [], unpublish: [] });
     if (pc === this.publisher) await pc.setRemoteDescription({ type: "answer", sdp: answer.sdp });
+  }
+
+  /** The display name of a participant by identity (null: the server). */
+  nameOf(identity) {
+    if (identity === null || identity === undefined) return "server";
+    if (identity === this.self?.identity) return this.self.name;
+    for (const participant of this.participants.values()) {
+      if (participant.info.identity === identity) return participant.info.name || identity;
+    }
+    return identity;
   }
 
   /** Mutes or unmutes the own microphone or camera; returns the new muted state. */
