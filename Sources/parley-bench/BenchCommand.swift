@@ -15,13 +15,15 @@ struct BenchCommand: AsyncParsableCommand {
                        the router, join time, egress packets per server CPU-second
               webinar  participant 0 publishes, the others only receive
               audio    every participant publishes Opus only and receives everyone else
+              data     every participant sends 1 KiB messages on a reliable data channel (the
+                       room relays them to everyone else): messages/s, loss, latency
               echo     every participant sends audio and video to POST /v1/echo and gets it back
             Against a server started with --dev no key is needed; otherwise pass --api-key and
             --api-secret (the room is created over REST and join tokens are signed here).
             """
     )
 
-    @Argument(help: "The scenario to run: meeting, webinar, audio or echo.")
+    @Argument(help: "The scenario to run: meeting, webinar, audio, data or echo.")
     var scenario: String
 
     @Option(help: "The server's base URL, e.g. http://127.0.0.1:7800/.")
@@ -38,6 +40,12 @@ struct BenchCommand: AsyncParsableCommand {
 
     @Option(help: "Video packets per frame (30 frames/s).")
     var videoPacketsPerFrame: Int = 3
+
+    @Option(help: "Data scenario: messages per second each participant sends.")
+    var messageRate: Int = 500
+
+    @Option(help: "Data scenario: message size in bytes.")
+    var messageSize: Int = 1_024
 
     @Option(help: "Process id of a server on this machine, to report its CPU and memory from /proc.")
     var serverPID: Int32?
@@ -75,6 +83,8 @@ struct BenchCommand: AsyncParsableCommand {
         guard let url = URL(string: server) else { return }
         var settings = BenchParticipant.Settings()
         settings.videoPacketsPerFrame = max(1, videoPacketsPerFrame)
+        settings.dataMessagesPerSecond = max(1, messageRate)
+        settings.dataMessageSize = min(max(messageSize, 32), 200_000)
         let progress: @Sendable (String) -> Void = { line in
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }

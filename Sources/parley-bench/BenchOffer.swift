@@ -1,8 +1,9 @@
 import DTLS
 import ICE
+import WebRTC
 
-/// The SDP offer a benchmark participant sends: one Opus and one VP8 section, bundled, as a
-/// browser would, with the client's ICE credentials and certificate fingerprint.
+/// The SDP offer a benchmark participant sends: Opus and VP8 sections, or only a data channel
+/// section, bundled, as a browser would, with the client's ICE credentials and fingerprint.
 struct BenchOffer {
     static let audioSSRC: UInt32 = 0x0A0D_1000
     static let videoSSRC: UInt32 = 0x0B1D_E000
@@ -15,6 +16,8 @@ struct BenchOffer {
     /// `sendrecv` for the echo service; `sendonly` to publish into a room.
     var direction = "sendrecv"
     var includesVideo = true
+    /// Only an application section (RFC 8841): data channels, no media.
+    var dataOnly = false
 
     var sdp: String {
         let transport = """
@@ -54,15 +57,24 @@ struct BenchOffer {
             a=ssrc:\(Self.videoSSRC) cname:parley-bench
 
             """
+        let data = """
+            m=application 9 UDP/DTLS/SCTP webrtc-datachannel
+            \(transport)
+            a=mid:0
+            a=sctp-port:5000
+            a=max-message-size:\(DataChannelConfiguration.advertisedMaxMessageSize)
+
+            """
         let session = """
             v=0
             o=- \(sessionID) 2 IN IP4 127.0.0.1
             s=-
             t=0 0
-            a=group:BUNDLE \(includesVideo ? "0 1" : "0")
+            a=group:BUNDLE \(includesVideo && !dataOnly ? "0 1" : "0")
             a=msid-semantic: WMS bench
 
             """
-        return (session + audio + (includesVideo ? video : "")).replacingOccurrences(of: "\n", with: "\r\n")
+        let sections = dataOnly ? data : audio + (includesVideo ? video : "")
+        return (session + sections).replacingOccurrences(of: "\n", with: "\r\n")
     }
 }

@@ -1,4 +1,5 @@
 import RTP
+import SCTP
 import WebRTC
 
 /// One simulated participant: sends Opus-sized packets at 50/s and VP8 frames at 30/s, each
@@ -19,6 +20,10 @@ final class BenchParticipant: WebRTCTransportDelegate {
         var videoPayloadSize = 1_100
         /// Audio-only participants send no video.
         var sendsVideo = true
+        /// Data scenario: messages on a reliable channel instead of media.
+        var sendsData = false
+        var dataMessagesPerSecond = 500
+        var dataMessageSize = 1_024
     }
 
     let index: Int
@@ -45,6 +50,16 @@ final class BenchParticipant: WebRTCTransportDelegate {
     private var nextVideoAt: Int64 = 0
     private var keyFrameDue = true
     private(set) var keyFrameRequests = 0
+    /// The data scenario's channel, once opened.
+    private var dataStream: UInt16?
+    private var nextDataAt: Int64 = 0
+    /// Messages not sent on time because the SCTP send buffer was full.
+    private(set) var dataBackpressured = 0
+    private lazy var dataMessage: [UInt8] = Array("{}\n".utf8)
+        + [UInt8](repeating: 0x2A, count: max(settings.dataMessageSize, Self.stampSize))
+
+    /// The data channel is open and can carry messages.
+    var dataReady: Bool { dataStream != nil && transport?.dataChannelsConnected == true }
 
     init(index: Int, settings: Settings, clock: BenchClock) {
         self.index = index
@@ -60,6 +75,10 @@ final class BenchParticipant: WebRTCTransportDelegate {
     /// Sends every packet that is due by `now`.
     func sendDue(now: Int64) {
         guard sending, let transport else { return }
+        if settings.sendsData {
+            sendDataDue(now: now, on: transport)
+            return
+        }
         if nextAudioAt == 0 { nextAudioAt = now; nextVideoAt = now }
         while nextAudioAt <= now {
             send(stream: 0, payloadSize: settings.audioPayloadSize, marker: true, on: transport, now: now)
@@ -114,7 +133,50 @@ final class BenchParticipant: WebRTCTransportDelegate {
         }
     }
 
+    /// Sends the messages due by `now`, each stamped like a packet; a full SCTP buffer skips
+    /// them (counted) rather than queueing, so latency measures the relay, not a backlog here.
+    private func sendDataDue(now: Int64, on transport: WebRTCTransport) {
+        guard let endpoint = transport.dataChannels, let stream = dataStream else { return }
+        if nextDataAt == 0 { nextDataAt = now }
+        let interval = Int64(1_000_000 / max(1, settings.dataMessagesPerSecond))
+        while nextDataAt <= now {
+            nextDataAt += interval
+            stampSequence[0] &+= 1
+            let sequenceNumber = stampSequence[0]
+            let stamp = dataMessage.count - Self.stampSize
+            dataMessage.withUnsafeMutableBytes { bytes in
+                bytes.storeBytes(of: Self.stampMagic.bigEndian, toByteOffset: stamp, as: UInt32.self)
+                bytes[stamp + 4] = 2
+                bytes.storeBytes(of: sequenceNumber.bigEndian, toByteOffset: stamp + 5, as: UInt32.self)
+                bytes.storeBytes(of: UInt64(now).bigEndian, toByteOffset: stamp + 9, as: UInt64.self)
+            }
+            do {
+                try endpoint.send(dataMessage, kind: .binary, on: stream)
+                sent += 1
+                sentBytes += dataMessage.count
+            } catch {
+                dataBackpressured += 1
+            }
+        }
+    }
+
     // MARK: WebRTCTransportDelegate
+
+    func transportDataChannelsDidConnect(_ transport: WebRTCTransport) {
+        guard settings.sendsData, dataStream == nil else { return }
+        dataStream = try? transport.dataChannels?.open(label: "chat")
+    }
+
+    func transport(_ transport: WebRTCTransport, didReceiveDataChannelMessage message: UnsafeRawBufferPointer,
+                   kind: DataChannelMessageKind, onStream streamID: UInt16) {
+        guard message.count >= Self.stampSize else { return }
+        let offset = message.count - Self.stampSize
+        guard message.loadUnaligned(fromByteOffset: offset, as: UInt32.self).bigEndian == Self.stampMagic else { return }
+        let sentAt = Int64(bitPattern: message.loadUnaligned(fromByteOffset: offset + 9, as: UInt64.self).bigEndian)
+        received += 1
+        receivedBytes += message.count
+        latency.record(microseconds: clock.nowMicroseconds() - sentAt)
+    }
 
     func transportDidConnect(_ transport: WebRTCTransport) {
         if transport === receiveTransport { receiveConnected = true }

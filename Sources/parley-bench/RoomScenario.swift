@@ -16,9 +16,11 @@ import WebRTC
 /// - `meeting`: everyone publishes Opus and VP8 and receives everyone else.
 /// - `webinar`: participant 0 publishes Opus and VP8; the others only receive.
 /// - `audio`: everyone publishes Opus only and receives everyone else.
+/// - `data`: everyone opens a reliable data channel and sends 1 KiB messages that the room
+///   relays to everyone else.
 struct RoomScenario {
     enum Kind: String, CaseIterable {
-        case meeting, webinar, audio
+        case meeting, webinar, audio, data
     }
 
     let kind: Kind
@@ -44,7 +46,8 @@ struct RoomScenario {
         var sessions: [Task<Void, Never>] = []
         for index in 0..<participantCount {
             var settings = self.settings
-            settings.sendsVideo = settings.sendsVideo && kind != .audio
+            settings.sendsVideo = settings.sendsVideo && kind != .audio && kind != .data
+            settings.sendsData = kind == .data
             let member = RoomMember(index: index, publishes: publishes(index), settings: settings, clock: clock,
                                     context: context, clients: clients)
             let connection = SignalingConnection(server: server, token: try await token(for: "bench-\(index)"))
@@ -54,8 +57,12 @@ struct RoomScenario {
             try await clients.waitUntil(index + 1, timeout: .seconds(10)) { $0.joinMilliseconds != nil }
         }
         // Everyone who should receive is connected for receiving, and has been offered the tracks.
-        let receivers = kind == .webinar ? participantCount - 1 : participantCount
-        try await clients.waitUntil(receivers, timeout: .seconds(20)) { $0.receiveConnected }
+        if kind == .data {
+            try await clients.waitUntil(participantCount, timeout: .seconds(20)) { $0.dataReady }
+        } else {
+            let receivers = kind == .webinar ? participantCount - 1 : participantCount
+            try await clients.waitUntil(receivers, timeout: .seconds(20)) { $0.receiveConnected }
+        }
         try await Task.sleep(for: .milliseconds(500))
 
         let usage = LoadUsage(serverPID: serverPID)
@@ -169,6 +176,10 @@ struct RoomMember: Sendable {
                                sessionID: UInt64(index + 1))
         offer.direction = "sendonly"
         offer.includesVideo = sendsVideo
+        if participant.participant.settings.sendsData {
+            offer.dataOnly = true
+            return PublishOffer(sdp: offer.sdp, tracks: [])
+        }
         var tracks = [PublishTrackRequest(cid: "bench-audio", kind: .audio, source: .microphone, name: "audio")]
         if sendsVideo {
             tracks.append(PublishTrackRequest(cid: "bench-video", kind: .video, source: .camera, name: "video"))
@@ -191,8 +202,13 @@ struct RoomMember: Sendable {
 
     private func connect(_ server: BenchAnswer, credentials: ICECredentials, receiving: Bool) async throws {
         let participant = self.participant
+        let data = participant.participant.settings.sendsData && !receiving
         try await worker.connectClient(to: server, context: context, credentials: credentials) { transport in
             transport.delegate = participant.participant
+            if data {
+                transport.enableDataChannels(DataChannelConfiguration(
+                    remoteMaxMessageSize: DataChannelConfiguration.advertisedMaxMessageSize))
+            }
             if receiving {
                 participant.participant.receiveTransport = transport
             } else {

@@ -31,6 +31,18 @@ import Testing
         #expect(report["egress_packets_per_server_cpu_second"] as? Double != nil)
     }
 
+    /// Two participants exchanging 1 KiB messages over data channels through the room.
+    @Test func dataScenarioRelaysMessagesBetweenTwoClients() async throws {
+        let report = try await runBench(["data", "--participants", "2", "--message-rate", "200"], dev: true)
+        #expect(report["joined"] as? Int == 2)
+        let ingress = try #require(report["ingress_pps"] as? Double)
+        let egress = try #require(report["egress_pps"] as? Double)
+        #expect(ingress > 2 * 200 * 0.8, "two senders at 200 messages/s: \(ingress)")
+        #expect(egress > ingress * 0.95, "each message reaches the other: \(ingress) in, \(egress) out")
+        #expect(try #require(report["loss_percent"] as? Double) < 1)
+        #expect((report["latency_ms"] as? [String: Double])?["p50"] != nil)
+    }
+
     /// One publisher and four receivers, with the room created over REST and tokens signed by
     /// the API key the server generated.
     @Test func webinarScenarioWithAnAPIKeyFansOut() async throws {
