@@ -120,11 +120,7 @@ final class BenchParticipant: WebRTCTransportDelegate {
                 bytes[12] = frameStart ? 0x10 : 0x00
                 bytes[13] = keyFrame ? 0x00 : 0x01
             }
-            let stamp = length - Self.stampSize
-            bytes.storeBytes(of: Self.stampMagic.bigEndian, toByteOffset: stamp, as: UInt32.self)
-            bytes[stamp + 4] = UInt8(stream)
-            bytes.storeBytes(of: stampSequenceNumber.bigEndian, toByteOffset: stamp + 5, as: UInt32.self)
-            bytes.storeBytes(of: UInt64(now).bigEndian, toByteOffset: stamp + 9, as: UInt64.self)
+            Self.writeStamp(into: bytes, endingAt: length, stream: UInt8(stream), sequence: stampSequenceNumber, now: now)
             return transport.sendRTP(UnsafeRawBufferPointer(rebasing: bytes[0..<length]))
         }
         if delivered {
@@ -143,12 +139,8 @@ final class BenchParticipant: WebRTCTransportDelegate {
             nextDataAt += interval
             stampSequence[0] &+= 1
             let sequenceNumber = stampSequence[0]
-            let stamp = dataMessage.count - Self.stampSize
             dataMessage.withUnsafeMutableBytes { bytes in
-                bytes.storeBytes(of: Self.stampMagic.bigEndian, toByteOffset: stamp, as: UInt32.self)
-                bytes[stamp + 4] = 2
-                bytes.storeBytes(of: sequenceNumber.bigEndian, toByteOffset: stamp + 5, as: UInt32.self)
-                bytes.storeBytes(of: UInt64(now).bigEndian, toByteOffset: stamp + 9, as: UInt64.self)
+                Self.writeStamp(into: bytes, endingAt: bytes.count, stream: 2, sequence: sequenceNumber, now: now)
             }
             do {
                 try endpoint.send(dataMessage, kind: .binary, on: stream)
@@ -169,13 +161,7 @@ final class BenchParticipant: WebRTCTransportDelegate {
 
     func transport(_ transport: WebRTCTransport, didReceiveDataChannelMessage message: UnsafeRawBufferPointer,
                    kind: DataChannelMessageKind, onStream streamID: UInt16) {
-        guard message.count >= Self.stampSize else { return }
-        let offset = message.count - Self.stampSize
-        guard message.loadUnaligned(fromByteOffset: offset, as: UInt32.self).bigEndian == Self.stampMagic else { return }
-        let sentAt = Int64(bitPattern: message.loadUnaligned(fromByteOffset: offset + 9, as: UInt64.self).bigEndian)
-        received += 1
-        receivedBytes += message.count
-        latency.record(microseconds: clock.nowMicroseconds() - sentAt)
+        recordArrival(of: message, stampEndingAt: message.count)
     }
 
     func transportDidConnect(_ transport: WebRTCTransport) {
@@ -196,11 +182,29 @@ final class BenchParticipant: WebRTCTransportDelegate {
     func transport(_ transport: WebRTCTransport, didReceiveRTP packet: UnsafeMutableRawBufferPointer) {
         guard let header = try? RTPHeader.parse(UnsafeRawBufferPointer(packet)),
               header.payloadRange.count >= Self.stampSize else { return }
-        let offset = header.payloadRange.upperBound - Self.stampSize
-        guard packet.loadUnaligned(fromByteOffset: offset, as: UInt32.self).bigEndian == Self.stampMagic else { return }
-        let sentAt = Int64(bitPattern: packet.loadUnaligned(fromByteOffset: offset + 9, as: UInt64.self).bigEndian)
+        recordArrival(of: UnsafeRawBufferPointer(packet), stampEndingAt: header.payloadRange.upperBound)
+    }
+
+    // MARK: Stamps
+
+    /// Writes the stamp (magic, stream, sequence, send time) into the bytes just before `end`.
+    private static func writeStamp(into bytes: UnsafeMutableRawBufferPointer, endingAt end: Int, stream: UInt8,
+                                   sequence: UInt32, now: Int64) {
+        let stamp = end - stampSize
+        bytes.storeBytes(of: stampMagic.bigEndian, toByteOffset: stamp, as: UInt32.self)
+        bytes[stamp + 4] = stream
+        bytes.storeBytes(of: sequence.bigEndian, toByteOffset: stamp + 5, as: UInt32.self)
+        bytes.storeBytes(of: UInt64(now).bigEndian, toByteOffset: stamp + 9, as: UInt64.self)
+    }
+
+    /// Counts a packet or message whose stamp ends at `end` and records its one-way latency.
+    private func recordArrival(of bytes: UnsafeRawBufferPointer, stampEndingAt end: Int) {
+        guard end >= Self.stampSize, end <= bytes.count else { return }
+        let offset = end - Self.stampSize
+        guard bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self).bigEndian == Self.stampMagic else { return }
+        let sentAt = Int64(bitPattern: bytes.loadUnaligned(fromByteOffset: offset + 9, as: UInt64.self).bigEndian)
         received += 1
-        receivedBytes += packet.count
+        receivedBytes += bytes.count
         latency.record(microseconds: clock.nowMicroseconds() - sentAt)
     }
 

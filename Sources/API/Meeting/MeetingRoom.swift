@@ -354,9 +354,8 @@ actor MeetingRoom {
     /// Sends a message to the given identities (all when nil); returns how many got it.
     func sendData(_ data: DataReceived, to identities: [String]?) async -> Int {
         let targets = (identities ?? order).filter { members[$0] != nil }
-        let overChannels = await sfu.sendServerData(Array(data.payload.utf8), topic: data.topic, to: targets)
-        let rest = Set(targets).subtracting(overChannels)
-        return overChannels.count + send(.data(data), to: targets.filter { rest.contains($0) })
+        let overChannels = Set(await sfu.sendServerData(Array(data.payload.utf8), topic: data.topic, to: targets))
+        return overChannels.count + send(.data(data), to: targets.filter { !overChannels.contains($0) })
     }
 
     func send(_ message: ServerMessage, to identities: [String]?) -> Int {

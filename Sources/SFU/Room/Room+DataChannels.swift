@@ -76,9 +76,14 @@ extension Room {
         participants[id]?.dataOutbox.removeAll(onStream: streamID)
     }
 
-    /// Sends what waits in a participant's outbox, oldest first, until its SCTP buffer is full.
+    /// After an SCTP packet from the participant (it may have acknowledged data).
     func flushDataOutbox(of id: ParticipantID) {
-        guard let participant = participants[id], !participant.dataOutbox.isEmpty, let endpoint = participant.dataTransport?.dataChannels,
+        if let participant = participants[id] { flushDataOutbox(of: participant) }
+    }
+
+    /// Sends what waits in a participant's outbox, oldest first, until its SCTP buffer is full.
+    func flushDataOutbox(of participant: RoomParticipant) {
+        guard !participant.dataOutbox.isEmpty, let endpoint = participant.dataTransport?.dataChannels,
               endpoint.association.state == .connected else { return }
         while let next = participant.dataOutbox.first {
             do throws(DataChannelEndpointError) {

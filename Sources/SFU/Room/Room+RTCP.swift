@@ -85,7 +85,7 @@ extension Room {
         }
         for participant in participants.values {
             sendUpstreamNACKs(for: participant, now: now)
-            if !participant.dataOutbox.isEmpty { flushDataOutbox(of: participant.id) }
+            flushDataOutbox(of: participant)
             if tickCount % 5 == 0, var recorder = participant.transportWideFeedback {
                 for feedback in recorder.poll(nowMicroseconds: now) {
                     _ = feedback.withUnsafeBytes { participant.publisherTransport.sendRTCP($0) }

@@ -75,11 +75,6 @@ final class RoomTransportListener: WebRTCTransportDelegate {
         room.assumeIsolated { $0.receiveRTCP(from: participant, packet: UnsafeRawBufferPointer(borrowed.bytes)) }
     }
 
-    func transportDataChannelsDidConnect(_ transport: WebRTCTransport) {
-        let participant = participant
-        room.assumeIsolated { $0.flushDataOutbox(of: participant) }
-    }
-
     func transportDataChannelsDidReceivePacket(_ transport: WebRTCTransport) {
         let participant = participant
         room.assumeIsolated { $0.flushDataOutbox(of: participant) }
