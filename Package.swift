@@ -51,6 +51,8 @@ let package = Package(
                        providers: [.apt(["libsrtp2-dev"])]),
         .systemLibrary(name: "CUsrsctp", path: "Sources/CUsrsctp", pkgConfig: "usrsctp",
                        providers: [.apt(["libusrsctp-dev"])]),
+        // sendmmsg(2), which Swift's Glibc module does not export (it needs _GNU_SOURCE).
+        .target(name: "CSendmmsg"),
 
         // MARK: Wire formats (pure Swift; ICE uses OpenSSL only for HMAC-SHA1)
         .target(name: "RTP", swiftSettings: strictSwift),
@@ -68,7 +70,7 @@ let package = Package(
         .target(
             name: "WebRTC",
             dependencies: [
-                "ICE", "DTLS", "SRTP", "SCTP",
+                "ICE", "DTLS", "SRTP", "SCTP", "CSendmmsg",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -11,8 +11,9 @@ import SCTP
 ///
 /// Incoming packets are routed without allocating: STUN requests by the local ICE username
 /// fragment, everything else by the path it came on (UDP sender address or TCP connection),
-/// which must first have passed an authenticated ICE check. Writes made while handling a batch
-/// of reads go out together when the batch ends (NIO turns them into one `sendmmsg`).
+/// which must first have passed an authenticated ICE check. Datagrams written while handling a
+/// batch of reads go out together when the batch ends, in one `sendmmsg` per socket
+/// (`UDPSendBatch`).
 ///
 /// `@unchecked Sendable`: the mutable state is touched only on `eventLoop` (asserted in debug
 /// builds); other threads reach it through `submit`.
@@ -33,11 +34,19 @@ public final class MediaWorker: @unchecked Sendable {
         static let firstClient = 2
     }
 
-    private let udpChannel: any Channel
-    private let udpIPv6Channel: (any Channel)?
+    /// A bound UDP socket: NIO reads it; its datagrams leave through `batch`.
+    struct UDPSocket {
+        let channel: any Channel
+        let batch: UDPSendBatch
+    }
+
+    private let udp: UDPSocket
+    private let udpIPv6: UDPSocket?
     private let tcpListener: (any Channel)?
     /// Sockets opened for client-role transports, by index (loop only).
-    private var clientSockets: [Int: any Channel] = [:]
+    private var clientSockets: [Int: UDPSocket] = [:]
+    /// Batches holding datagrams not sent yet (loop only).
+    private var pendingBatches: [UDPSendBatch] = []
     private var nextClientSocket = SocketIndex.firstClient
     private let workerBox: NIOLockedValueBox<MediaWorker?>
 
@@ -46,10 +55,8 @@ public final class MediaWorker: @unchecked Sendable {
     private var transportsByID: [UInt64: WebRTCTransport] = [:]
     private var tcpConnections: [ObjectIdentifier: any Channel] = [:]
     private var nextTransportID: UInt64 = 1
-    private var unflushedUDP = false
     /// A flush is already scheduled for writes made outside a read batch.
     private var flushScheduled = false
-    private var unflushedClientSockets: Set<Int> = []
     private var unflushedTCP: [ObjectIdentifier: any Channel] = [:]
     private var tickTask: RepeatedTask?
     private var _counters = MediaWorkerCounters()
@@ -58,6 +65,10 @@ public final class MediaWorker: @unchecked Sendable {
     static let tickInterval = TimeAmount.milliseconds(20)
     /// Datagrams read per `recvmmsg` call.
     static let vectorReadCount = 32
+    /// Datagrams sent per `sendmmsg` call on a server socket (fan-out multiplies a read batch).
+    static let sendBatchCapacity = 256
+    /// On a client-role socket, which carries one transport.
+    static let clientSendBatchCapacity = 16
     /// Requested UDP socket buffer size in each direction.
     static let socketBufferSize: SocketOptionValue = 4 << 20
     /// Larger than any datagram WebRTC sends (browsers keep packets under ~1250 bytes).
@@ -67,16 +78,16 @@ public final class MediaWorker: @unchecked Sendable {
     /// Open ICE-TCP connections per worker; more are refused.
     static let maximumTCPConnections = 4096
 
-    private init(index: Int, eventLoop: any EventLoop, udp: any Channel, udpIPv6: (any Channel)?,
+    private init(index: Int, eventLoop: any EventLoop, udp: UDPSocket, udpIPv6: UDPSocket?,
                  tcpListener: (any Channel)?, workerBox: NIOLockedValueBox<MediaWorker?>) throws {
-        guard let localAddress = udp.localAddress else { throw MediaWorkerError.noLocalAddress }
+        guard let localAddress = udp.channel.localAddress else { throw MediaWorkerError.noLocalAddress }
         self.index = index
         self.eventLoop = eventLoop
-        self.udpChannel = udp
-        self.udpIPv6Channel = udpIPv6
+        self.udp = udp
+        self.udpIPv6 = udpIPv6
         self.tcpListener = tcpListener
         self.localAddress = localAddress
-        self.localIPv6Address = udpIPv6?.localAddress
+        self.localIPv6Address = udpIPv6?.channel.localAddress
         self.tcpLocalAddress = tcpListener?.localAddress
         self.workerBox = workerBox
     }
@@ -86,22 +97,22 @@ public final class MediaWorker: @unchecked Sendable {
     public static func bind(index: Int, host: String, port: Int, ipv6Host: String? = nil,
                             enableTCP: Bool = false, on eventLoop: any EventLoop) async throws -> MediaWorker {
         let workerBox = NIOLockedValueBox<MediaWorker?>(nil)
-        let udp = try await bindUDP(host: host, port: port, socket: SocketIndex.ipv4, on: eventLoop,
-                                    workerBox: workerBox)
-        let chosenPort = udp.localAddress?.port ?? port
-        var udpIPv6: (any Channel)?
+        let udp = try await bindUDP(host: host, port: port, socket: SocketIndex.ipv4,
+                                    batchCapacity: sendBatchCapacity, on: eventLoop, workerBox: workerBox)
+        let chosenPort = udp.channel.localAddress?.port ?? port
+        var udpIPv6: UDPSocket?
         var tcp: (any Channel)?
         do {
             if let ipv6Host {
                 udpIPv6 = try? await bindUDP(host: ipv6Host, port: chosenPort, socket: SocketIndex.ipv6,
-                                             on: eventLoop, workerBox: workerBox)
+                                             batchCapacity: sendBatchCapacity, on: eventLoop, workerBox: workerBox)
             }
             if enableTCP {
                 tcp = try await bindTCP(host: host, port: chosenPort, on: eventLoop, workerBox: workerBox)
             }
         } catch {
-            try? await udp.close()
-            try? await udpIPv6?.close()
+            try? await udp.channel.close()
+            try? await udpIPv6?.channel.close()
             throw error
         }
         let worker = try MediaWorker(index: index, eventLoop: eventLoop, udp: udp, udpIPv6: udpIPv6,
@@ -115,11 +126,11 @@ public final class MediaWorker: @unchecked Sendable {
         return worker
     }
 
-    private static func bindUDP(host: String, port: Int, socket: Int, on eventLoop: any EventLoop,
-                                workerBox: NIOLockedValueBox<MediaWorker?>) async throws -> any Channel {
-        // No SO_REUSEADDR: on Linux it lets an ephemeral bind reuse a port another UDP socket
-        // holds, which would merge two peers into one address (UDP has no TIME_WAIT to avoid).
-        var bootstrap = DatagramBootstrap(group: eventLoop)
+    private static func bindUDP(host: String, port: Int, socket: Int, batchCapacity: Int, on eventLoop: any EventLoop,
+                                workerBox: NIOLockedValueBox<MediaWorker?>) async throws -> UDPSocket {
+        // The socket is made here, not by NIO, so that its descriptor can feed sendmmsg directly.
+        let descriptor = try UDPSocketDescriptor.bind(host: host, port: port)
+        let bootstrap = DatagramBootstrap(group: eventLoop)
             .channelOption(.datagramVectorReadMessageCount, value: vectorReadCount)
             // Bursts (key frames to many subscribers, SCTP windows) overflow Linux's 208 KiB
             // default; the kernel caps these at net.core.rmem_max / wmem_max.
@@ -128,18 +139,14 @@ public final class MediaWorker: @unchecked Sendable {
             // NIO splits one receive buffer across the vector's messages: size it per message.
             .channelOption(.recvAllocator,
                            value: FixedSizeRecvByteBufferAllocator(capacity: vectorReadCount * maximumDatagramSize))
-        if host.contains(":") {
-            // Keep IPv4 on its own socket: a dual-stack socket would report IPv4 peers as
-            // IPv4-mapped IPv6 addresses, which candidates and STUN must not carry.
-            bootstrap = bootstrap.channelOption(ChannelOptions.Types.SocketOption(level: .ipv6, name: .ipv6_v6only),
-                                                value: 1)
-        }
-        return try await bootstrap
+        // From here NIO owns the descriptor and closes it, also when this fails.
+        let channel = try await bootstrap
             .channelInitializer { channel in
                 channel.pipeline.addHandler(UDPPathHandler(workerBox: workerBox, socket: socket))
             }
-            .bind(host: host, port: port)
+            .withBoundSocket(descriptor)
             .get()
+        return UDPSocket(channel: channel, batch: UDPSendBatch(descriptor: descriptor, capacity: batchCapacity))
     }
 
     private static func bindTCP(host: String, port: Int, on eventLoop: any EventLoop,
@@ -165,8 +172,9 @@ public final class MediaWorker: @unchecked Sendable {
             defer { self.nextClientSocket += 1 }
             return self.nextClientSocket
         }.get()
-        let channel = try await Self.bindUDP(host: host, port: 0, socket: socket, on: eventLoop, workerBox: workerBox)
-        try await eventLoop.submit { self.clientSockets[socket] = channel }.get()
+        let udp = try await Self.bindUDP(host: host, port: 0, socket: socket, batchCapacity: Self.clientSendBatchCapacity,
+                                         on: eventLoop, workerBox: workerBox)
+        try await eventLoop.submit { self.clientSockets[socket] = udp }.get()
         return .udp(server, socket: socket)
     }
 
@@ -189,12 +197,14 @@ public final class MediaWorker: @unchecked Sendable {
         let connections: [any Channel] = (try? await eventLoop.submit {
             self.tickTask?.cancel()
             for transport in Array(self.transportsByID.values) { transport.close() }
-            return Array(self.tcpConnections.values) + Array(self.clientSockets.values)
+            // Their descriptors are about to close (and may be reused): no more sendmmsg on them.
+            let sockets = [self.udp] + (self.udpIPv6.map { [$0] } ?? []) + Array(self.clientSockets.values)
+            for socket in sockets { socket.batch.close() }
+            self.pendingBatches.removeAll()
+            return Array(self.tcpConnections.values) + sockets.map(\.channel)
         }.get()) ?? []
         for connection in connections { try? await connection.close() }
         try? await tcpListener?.close()
-        try? await udpIPv6Channel?.close()
-        try? await udpChannel.close()
     }
 
     /// Runs `body` on the worker's loop.
@@ -204,7 +214,14 @@ public final class MediaWorker: @unchecked Sendable {
 
     /// Packet counters, read on the loop.
     public var counters: MediaWorkerCounters {
-        get async { (try? await eventLoop.submit { self._counters }.get()) ?? MediaWorkerCounters() }
+        get async {
+            (try? await eventLoop.submit {
+                var counters = self._counters
+                let sockets = [self.udp] + (self.udpIPv6.map { [$0] } ?? []) + Array(self.clientSockets.values)
+                counters.datagramsNotSent = sockets.reduce(0) { $0 &+ $1.batch.failed }
+                return counters
+            }.get()) ?? MediaWorkerCounters()
+        }
     }
 
     /// Number of transports on this worker (for placing new sessions on the least-loaded one).
@@ -298,38 +315,63 @@ public final class MediaWorker: @unchecked Sendable {
         _counters[keyPath: keyPath] &+= 1
     }
 
-    /// A buffer for an outgoing packet of up to `capacity` bytes.
+    /// A buffer for an outgoing packet of up to `capacity` bytes (ICE-TCP, oversized datagrams).
     func allocateBuffer(capacity: Int) -> ByteBuffer {
-        udpChannel.allocator.buffer(capacity: capacity)
+        udp.channel.allocator.buffer(capacity: capacity)
     }
 
-    /// Queues a packet. Writes made while a read batch is handled go out together when it ends;
-    /// writes from anywhere else (timers, control operations) get one flush scheduled on the
-    /// loop, so everything queued in this turn of the loop still leaves as one batch.
-    func send(_ buffer: ByteBuffer, via path: TransportPath) {
+    /// Queues one datagram of at most `capacity` bytes on `path`: `fill` writes it into the
+    /// space it is given and returns its length (0 to send nothing). On UDP that space is a slot
+    /// of the socket's send batch, so nothing is allocated. Returns whether it was queued.
+    ///
+    /// Datagrams queued while a read batch is handled go out together when it ends; ones queued
+    /// from anywhere else (timers, control operations) get one flush scheduled on the loop, so
+    /// everything queued in this turn of the loop still leaves as one batch.
+    func sendDatagram(via path: TransportPath, capacity: Int,
+                      _ fill: (UnsafeMutableRawBufferPointer) -> Int) -> Bool {
+        if case .udp(let remote, let socket) = path, capacity <= UDPSendBatch.slotSize {
+            guard let batch = sendBatch(for: socket) else { return false }
+            let wasEmpty = batch.count == 0
+            guard batch.append(to: remote, fill) else { return false }
+            if wasEmpty { pendingBatches.append(batch) }
+            datagramQueued()
+            return true
+        }
+        var buffer = allocateBuffer(capacity: capacity)
+        let length = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: capacity) { fill($0) }
+        guard length > 0 else { return false }
+        write(buffer, via: path)
+        return true
+    }
+
+    /// A datagram longer than a batch slot (no WebRTC packet is), or a frame for ICE-TCP: through
+    /// NIO's channel.
+    private func write(_ buffer: ByteBuffer, via path: TransportPath) {
+        switch path {
+        case .udp(let remote, let socket):
+            let channel = socket == SocketIndex.ipv4 ? udp.channel
+                : socket == SocketIndex.ipv6 ? udpIPv6?.channel : clientSockets[socket]?.channel
+            channel?.writeAndFlush(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
+        case .tcp(let connection):
+            connection.write(buffer, promise: nil)
+            unflushedTCP[ObjectIdentifier(connection)] = connection
+        }
+        datagramQueued()
+    }
+
+    private func sendBatch(for socket: Int) -> UDPSendBatch? {
+        switch socket {
+        case SocketIndex.ipv4: udp.batch
+        case SocketIndex.ipv6: udpIPv6?.batch
+        default: clientSockets[socket]?.batch
+        }
+    }
+
+    private func datagramQueued() {
         _counters.datagramsSent &+= 1
         if !flushScheduled {
             flushScheduled = true
             eventLoop.execute { self.flushScheduled = false; self.flushIfNeeded() }
-        }
-        switch path {
-        case .udp(let remote, let socket):
-            switch socket {
-            case SocketIndex.ipv4:
-                udpChannel.write(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
-                unflushedUDP = true
-            case SocketIndex.ipv6:
-                guard let udpIPv6Channel else { return }
-                udpIPv6Channel.write(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
-                unflushedClientSockets.insert(socket)
-            default:
-                guard let channel = clientSockets[socket] else { return }
-                channel.write(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
-                unflushedClientSockets.insert(socket)
-            }
-        case .tcp(let connection):
-            connection.write(buffer, promise: nil)
-            unflushedTCP[ObjectIdentifier(connection)] = connection
         }
     }
 
@@ -339,15 +381,9 @@ public final class MediaWorker: @unchecked Sendable {
     }
 
     func flushIfNeeded() {
-        if unflushedUDP {
-            unflushedUDP = false
-            udpChannel.flush()
-        }
-        if !unflushedClientSockets.isEmpty {
-            for socket in unflushedClientSockets {
-                (socket == SocketIndex.ipv6 ? udpIPv6Channel : clientSockets[socket])?.flush()
-            }
-            unflushedClientSockets.removeAll(keepingCapacity: true)
+        if !pendingBatches.isEmpty {
+            for batch in pendingBatches { batch.flush() }
+            pendingBatches.removeAll(keepingCapacity: true)
         }
         if !unflushedTCP.isEmpty {
             for connection in unflushedTCP.values { connection.flush() }

@@ -3,6 +3,8 @@
 public struct MediaWorkerCounters: Sendable, Equatable {
     public var datagramsReceived: UInt64 = 0
     public var datagramsSent: UInt64 = 0
+    /// Datagrams the kernel refused to send (full socket buffer, unreachable address).
+    public var datagramsNotSent: UInt64 = 0
     /// Non-STUN datagrams from an address no transport has validated through ICE.
     public var droppedFromUnknownAddress: UInt64 = 0
     /// STUN requests whose USERNAME names no transport on this worker.

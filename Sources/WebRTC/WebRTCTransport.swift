@@ -186,9 +186,10 @@ public final class WebRTCTransport {
     private func send(_ packet: UnsafeRawBufferPointer, isRTCP: Bool) -> Bool {
         guard case .connected = state, let session = sendSession, let remotePath else { return false }
         let trailer = isRTCP ? session.profile.rtcpTrailerLength : session.profile.rtpTrailerLength
-        var buffer = worker.allocateBuffer(capacity: packet.count + trailer)
-        let sent: Bool = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: packet.count + trailer) { target in
-            guard let base = target.baseAddress, let source = packet.baseAddress else { return 0 }
+        // Copied once, into the datagram's place in the send batch, and encrypted there.
+        return worker.sendDatagram(via: remotePath, capacity: packet.count + trailer) { target in
+            guard let base = target.baseAddress, let source = packet.baseAddress,
+                  target.count >= packet.count + trailer else { return 0 }
             base.copyMemory(from: source, byteCount: packet.count)
             do {
                 return isRTCP ? try session.protectRTCP(target, length: packet.count)
@@ -196,10 +197,7 @@ public final class WebRTCTransport {
             } catch {
                 return 0
             }
-        } > 0
-        guard sent else { return false }
-        worker.send(buffer, via: remotePath)
-        return true
+        }
     }
 
     // MARK: Receiving (called by the worker)
@@ -340,9 +338,7 @@ public final class WebRTCTransport {
 
     private func sendDTLSDatagram(_ datagram: UnsafeRawBufferPointer) {
         guard let remotePath else { return }
-        var buffer = worker.allocateBuffer(capacity: datagram.count)
-        buffer.writeBytes(datagram)
-        worker.send(buffer, via: remotePath)
+        sendCopy(of: datagram, via: remotePath)
     }
 
     private func didConnectDTLS(_ info: DTLSConnectionInfo) {
@@ -404,9 +400,14 @@ public final class WebRTCTransport {
 
     private func sendScratch(length: Int, via path: TransportPath) {
         guard length > 0 else { return }
-        var buffer = worker.allocateBuffer(capacity: length)
-        _ = scratch.withUnsafeBytes { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: $0[0..<length])) }
-        worker.send(buffer, via: path)
+        scratch.withUnsafeBytes { sendCopy(of: UnsafeRawBufferPointer(rebasing: $0[0..<length]), via: path) }
+    }
+
+    private func sendCopy(of datagram: UnsafeRawBufferPointer, via path: TransportPath) {
+        _ = worker.sendDatagram(via: path, capacity: datagram.count) { target in
+            target.copyMemory(from: datagram)
+            return datagram.count
+        }
     }
 
     private func finish(_ reason: TransportCloseReason) {
