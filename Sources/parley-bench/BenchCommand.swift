@@ -11,9 +11,10 @@ struct BenchCommand: AsyncParsableCommand {
         discussion: """
             Scenarios:
               meeting  every participant joins a room over signaling, publishes Opus (50 packets/s)
-                       and VP8 (30 fps) and receives everyone else: loss, one-way latency through
-                       the router, join time, egress packets per server CPU-second
-              webinar  participant 0 publishes, the others only receive
+                       and VP8 in three simulcast layers (30 fps, temporal layers) and receives
+                       everyone else: loss, one-way latency through the router, join time,
+                       key-frame wait after a layer switch, egress packets per server CPU-second
+              webinar  the first --publishers (1) publish, the others only receive
               audio    every participant publishes Opus only and receives everyone else
               data     every participant sends 1 KiB messages on a reliable data channel (the
                        room relays them to everyone else): messages/s, loss, latency
@@ -38,8 +39,29 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Client event loops (default: one per core).")
     var workers: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(help: "Video packets per frame (30 frames/s).")
-    var videoPacketsPerFrame: Int = 3
+    @Option(help: "Video bitrates in kbit/s, one per simulcast layer, lowest first (one value: no simulcast).")
+    var videoBitrates: String = "150,500,1500"
+
+    @Option(help: "Webinar: how many participants publish.")
+    var publishers: Int = 1
+
+    @Option(help: "The bandwidth subscribers report in REMB, kbit/s.")
+    var subscriberBandwidth: Int = 100_000
+
+    @Option(help: "Add this many participants per step, measuring each step for --duration, until one loses ≥ 1 % or has p99 ≥ 50 ms.")
+    var ramp: Int?
+
+    @Option(help: "Bench processes to spread the participants over (room scenarios).")
+    var processes: Int = 1
+
+    @Option(help: .hidden)
+    var childResult: String?
+
+    @Option(help: .hidden)
+    var firstIndex: Int = 0
+
+    @Option(help: .hidden)
+    var totalParticipants: Int?
 
     @Option(help: "Data scenario: messages per second each participant sends.")
     var messageRate: Int = 500
@@ -77,35 +99,98 @@ struct BenchCommand: AsyncParsableCommand {
         guard (1...10_000).contains(participants) else { throw ValidationError("--participants must be 1-10000") }
         guard duration > 0, duration <= 3_600 else { throw ValidationError("--duration must be in (0, 3600] seconds") }
         guard (1...64).contains(workers) else { throw ValidationError("--workers must be 1-64") }
+        guard let bitrates = Self.bitrates(videoBitrates), (1...3).contains(bitrates.count) else {
+            throw ValidationError("--video-bitrates takes 1 to 3 comma-separated kbit/s values, e.g. 150,500,1500")
+        }
+        guard (1...max(1, participants)).contains(publishers) else { throw ValidationError("--publishers must be 1-participants") }
+        guard ramp.map({ $0 >= 1 }) ?? true else { throw ValidationError("--ramp must be at least 1") }
+        guard (1...16).contains(processes), processes <= participants else {
+            throw ValidationError("--processes must be 1-16 and at most --participants")
+        }
+        if processes > 1 || ramp != nil {
+            guard scenario != "echo" else { throw ValidationError("--processes and --ramp are for the room scenarios") }
+        }
+        guard ramp == nil || processes == 1 else { throw ValidationError("--ramp runs in one process") }
+    }
+
+    static func bitrates(_ list: String) -> [Int]? {
+        let values = list.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard values.allSatisfy({ ($0 ?? 0) >= 10 }) else { return nil }
+        return values.compactMap { $0.map { $0 * 1000 } }
     }
 
     func run() async throws {
         guard let url = URL(string: server) else { return }
         var settings = BenchParticipant.Settings()
-        settings.videoPacketsPerFrame = max(1, videoPacketsPerFrame)
+        settings.videoBitrates = Self.bitrates(videoBitrates) ?? settings.videoBitrates
+        settings.receiveBandwidth = UInt64(max(1, subscriberBandwidth)) * 1000
         settings.dataMessagesPerSecond = max(1, messageRate)
         settings.dataMessageSize = min(max(messageSize, 32), 200_000)
+        let quiet = childResult != nil
         let progress: @Sendable (String) -> Void = { line in
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+            if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) }
         }
         let report: BenchReport
         if let kind = RoomScenario.Kind(rawValue: scenario) {
             let key = try apiKey.map { try APIKeyPair(keyID: $0, secret: apiSecret ?? "") }
             let room = self.room ?? "bench-\(kind.rawValue)-\(UInt32.random(in: 0...UInt32.max))"
-            report = try await RoomScenario(
-                kind: kind, server: url, room: room, apiKey: key, participantCount: participants,
-                duration: .milliseconds(Int(duration * 1000)), workerCount: workers, settings: settings,
-                serverPID: serverPID).run(progress: progress)
+            let total = totalParticipants ?? participants
+            // The first share runs here; the others in child processes of this executable.
+            let share = (participants + processes - 1) / processes
+            var children: [BenchChild] = []
+            do {
+                for process in 1..<processes {
+                    let first = process * share
+                    let count = min(share, participants - first)
+                    guard count > 0 else { break }
+                    children.append(try BenchChild(
+                        arguments: childArguments(room: room, first: first, count: count, total: total),
+                        resultPath: NSTemporaryDirectory() + "parley-bench-\(getpid())-\(process).json"))
+                }
+            } catch {
+                children.forEach { $0.terminate() }
+                throw error
+            }
+            var scenario = RoomScenario(
+                kind: kind, server: url, room: room, apiKey: key, participantCount: children.isEmpty ? participants : share,
+                firstIndex: firstIndex, totalParticipants: total, duration: .milliseconds(Int(duration * 1000)),
+                workerCount: workers, settings: settings, serverPID: serverPID)
+            scenario.publisherCount = publishers
+            scenario.rampStep = ramp
+            if let childResult {
+                scenario.coordination = .child(resultPath: childResult)
+            } else if !children.isEmpty {
+                scenario.coordination = .parent(children)
+            }
+            do {
+                report = try await scenario.run(progress: progress)
+            } catch {
+                children.forEach { $0.terminate() }
+                throw error
+            }
+            for child in children { try? FileManager.default.removeItem(atPath: child.resultPath) }
         } else {
             report = try await EchoScenario(
                 server: url, participantCount: participants, duration: .milliseconds(Int(duration * 1000)),
                 workerCount: workers, settings: settings, serverPID: serverPID).run(progress: progress)
         }
+        guard childResult == nil else { return }
         print(report.table)
         if let json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try encoder.encode(report).write(to: URL(fileURLWithPath: json))
         }
+    }
+
+    /// The command line of a child process running participants `first ..< first + count`.
+    private func childArguments(room: String, first: Int, count: Int, total: Int) -> [String] {
+        var arguments = [scenario, "--server", server, "--room", room, "--participants", "\(count)",
+                         "--first-index", "\(first)", "--total-participants", "\(total)",
+                         "--duration", "\(duration)", "--workers", "\(workers)", "--video-bitrates", videoBitrates,
+                         "--publishers", "\(publishers)", "--subscriber-bandwidth", "\(subscriberBandwidth)",
+                         "--message-rate", "\(messageRate)", "--message-size", "\(messageSize)"]
+        if let apiKey, let apiSecret { arguments += ["--api-key", apiKey, "--api-secret", apiSecret] }
+        return arguments
     }
 }

@@ -16,8 +16,17 @@ struct BenchOffer {
     /// `sendrecv` for the echo service; `sendonly` to publish into a room.
     var direction = "sendrecv"
     var includesVideo = true
+    /// Simulcast layers (rid-based, as Chrome offers them); 1 sends one encoding with `a=ssrc`.
+    var videoLayers = 1
     /// Only an application section (RFC 8841): data channels, no media.
     var dataOnly = false
+
+    /// The video section's lines that say how its RTP streams are named.
+    private var videoStreams: String {
+        guard videoLayers > 1 else { return "a=ssrc:\(Self.videoSSRC) cname:parley-bench\n" }
+        let rids = SyntheticVideoLayer.rids.prefix(videoLayers)
+        return rids.map { "a=rid:\($0) send\n" }.joined() + "a=simulcast:send \(rids.joined(separator: ";"))\n"
+    }
 
     var sdp: String {
         let transport = """
@@ -46,6 +55,7 @@ struct BenchOffer {
             \(transport)
             a=mid:1
             a=extmap:1 urn:ietf:params:rtp-hdrext:sdes:mid
+            a=extmap:2 urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id
             a=\(direction)
             a=msid:bench bench-video
             a=rtcp-mux
@@ -54,8 +64,7 @@ struct BenchOffer {
             a=rtcp-fb:\(Self.videoPayloadType) nack
             a=rtcp-fb:\(Self.videoPayloadType) nack pli
             a=rtcp-fb:\(Self.videoPayloadType) ccm fir
-            a=ssrc:\(Self.videoSSRC) cname:parley-bench
-
+            \(videoStreams)
             """
         let data = """
             m=application 9 UDP/DTLS/SCTP webrtc-datachannel

@@ -1,22 +1,22 @@
+import Glibc
 import RTP
 import SCTP
 import WebRTC
 
-/// One simulated participant: sends Opus-sized packets at 50/s and VP8 frames at 30/s, each
-/// stamped (at the end of the payload) with its stream, sequence and send time, and measures
-/// what reaches it. Video starts on a key frame and answers PLI/FIR with one, so a router's
-/// layer selector forwards it.
+/// One simulated participant. It sends Opus-sized packets at 50/s and VP8 at 30 frames/s, in
+/// three simulcast layers (or one encoding) with temporal layers, paced like a browser; every
+/// packet is stamped (`BenchStamp`). It receives what the server forwards, counts it per sender
+/// and stream, and answers with RTCP as a browser's receiver would (`ReceiverFeedback`). Video
+/// starts on a key frame and answers PLI/FIR for the SSRC it names with one.
 ///
-/// Lives on its worker's loop. No allocation per packet.
+/// Lives on its worker's loop. No allocation per packet sent or received (RTCP aside).
 final class BenchParticipant: WebRTCTransportDelegate {
-    /// Payload stamp: magic, stream (0 audio, 1 video), sequence, send time in µs.
-    static let stampMagic: UInt32 = 0x5042_4E43 // "PBNC"
-    static let stampSize = 4 + 1 + 4 + 8
-
     struct Settings: Sendable {
         var audioPayloadSize = 100
         var videoFramesPerSecond = 30
-        var videoPacketsPerFrame = 3
+        /// Bits/s per simulcast layer, lowest first; one value sends a single encoding.
+        var videoBitrates = [150_000, 500_000, 1_500_000]
+        /// Largest video payload per packet (a browser keeps packets under ~1200 bytes).
         var videoPayloadSize = 1_100
         /// Audio-only participants send no video.
         var sendsVideo = true
@@ -24,6 +24,8 @@ final class BenchParticipant: WebRTCTransportDelegate {
         var sendsData = false
         var dataMessagesPerSecond = 500
         var dataMessageSize = 1_024
+        /// What a subscriber reports in REMB, bits/s.
+        var receiveBandwidth: UInt64 = 100_000_000
     }
 
     let index: Int
@@ -33,100 +35,202 @@ final class BenchParticipant: WebRTCTransportDelegate {
     var transport: WebRTCTransport?
     /// In a room: the transport the server's media to it arrives on.
     var receiveTransport: WebRTCTransport?
+    /// Whether the server's subscribe offer asked for REMB, which then reports `receiveBandwidth`.
+    var rembNegotiated = false {
+        didSet { feedback.estimate = rembNegotiated ? settings.receiveBandwidth : nil }
+    }
     private(set) var receiveConnected = false
-    private(set) var receivedBytes = 0
     private(set) var joinedAtMicroseconds: Int64?
     let joinStartedAtMicroseconds: Int64
-    private(set) var sent = 0
-    private(set) var received = 0
-    private(set) var sentBytes = 0
     var sending = false
+
+    // Measurements of the current window (`resetMeasurements` starts a new one).
+    private(set) var sent = 0
+    private(set) var sentBytes = 0
+    private(set) var receivedBytes = 0
+    private(set) var streams = ReceivedStreams()
     private(set) var latency = LatencyHistogram()
+    private(set) var duplicates = 0
+    /// Microseconds from asking for another layer to its first packet, per sender.
+    private(set) var keyFrameWaits: [Int64] = []
+    private(set) var keyFrameRequests = 0
+    var feedbackSent: (nacks: Int, plis: Int) { (feedback.nacksSent, feedback.plisSent) }
 
     private var buffer = [UInt8](repeating: 0, count: 1500)
-    private var sequence: [UInt16] = [0, 0]
-    private var stampSequence: [UInt32] = [0, 0]
+    private var audioSequence: UInt16 = 0
+    private var audioStampSequence: UInt32 = 0
     private var nextAudioAt: Int64 = 0
-    private var nextVideoAt: Int64 = 0
-    private var keyFrameDue = true
-    private(set) var keyFrameRequests = 0
+    private(set) var videoLayers: [SyntheticVideoLayer]
+    private var nextFrameAt: Int64 = 0
+    private var feedback: ReceiverFeedback
+    /// A layer switch being timed: the stream asked for, when, and the senders seen on it.
+    private var layerSwitch: (stream: UInt8, at: Int64, seen: Set<UInt16>)?
     /// The data scenario's channel, once opened.
     private var dataStream: UInt16?
     private var nextDataAt: Int64 = 0
+    private var dataStampSequence: UInt32 = 0
     /// Messages not sent on time because the SCTP send buffer was full.
     private(set) var dataBackpressured = 0
     private lazy var dataMessage: [UInt8] = Array("{}\n".utf8)
-        + [UInt8](repeating: 0x2A, count: max(settings.dataMessageSize, Self.stampSize))
+        + [UInt8](repeating: 0x2A, count: max(settings.dataMessageSize, BenchStamp.size))
 
     /// The data channel is open and can carry messages.
     var dataReady: Bool { dataStream != nil && transport?.dataChannelsConnected == true }
+    var sender: UInt16 { UInt16(truncatingIfNeeded: index) }
 
     init(index: Int, settings: Settings, clock: BenchClock) {
         self.index = index
         self.settings = settings
         self.clock = clock
         self.joinStartedAtMicroseconds = clock.nowMicroseconds()
+        let bitrates = settings.videoBitrates.isEmpty ? [1_500_000] : settings.videoBitrates
+        videoLayers = bitrates.prefix(SyntheticVideoLayer.rids.count).enumerated().map { layer, bitrate in
+            SyntheticVideoLayer(layer: layer, ssrc: BenchOffer.videoSSRC &+ UInt32(layer), bitrate: bitrate,
+                                framesPerSecond: settings.videoFramesPerSecond,
+                                maximumPayload: settings.videoPayloadSize)
+        }
+        feedback = ReceiverFeedback(ssrc: 0x5EB0_0000 &+ UInt32(truncatingIfNeeded: index))
     }
 
     var joinMilliseconds: Double? {
         joinedAtMicroseconds.map { Double($0 - joinStartedAtMicroseconds) / 1000 }
     }
 
-    /// Sends every packet that is due by `now`.
+    var received: Int { streams.received }
+
+    /// Starts a new measurement window: counters, streams and latencies from zero.
+    func resetMeasurements() {
+        sent = 0
+        sentBytes = 0
+        receivedBytes = 0
+        duplicates = 0
+        streams.reset()
+        latency = LatencyHistogram()
+        keyFrameWaits.removeAll()
+    }
+
+    /// Starts timing a switch to `layer`: the wait ends, per sender, at its first packet there.
+    func timeLayerSwitch(to layer: Int) {
+        layerSwitch = (BenchStamp.videoStream(layer: layer), clock.nowMicroseconds(), [])
+    }
+
+    /// Sends every packet that is due by `now`, and the periodic receiver report.
     func sendDue(now: Int64) {
+        if let receiveTransport, let report = feedback.periodicReport(now: now) {
+            report.withUnsafeBytes { _ = receiveTransport.sendRTCP($0) }
+        }
         guard sending, let transport else { return }
         if settings.sendsData {
             sendDataDue(now: now, on: transport)
             return
         }
-        if nextAudioAt == 0 { nextAudioAt = now; nextVideoAt = now }
+        if nextAudioAt == 0 { nextAudioAt = now; nextFrameAt = now }
         while nextAudioAt <= now {
-            send(stream: 0, payloadSize: settings.audioPayloadSize, marker: true, on: transport, now: now)
+            sendAudio(on: transport, now: now)
             nextAudioAt += 20_000
         }
         guard settings.sendsVideo else { return }
         let frameInterval = Int64(1_000_000 / max(1, settings.videoFramesPerSecond))
-        while nextVideoAt <= now {
-            let keyFrame = keyFrameDue
-            keyFrameDue = false
-            for packet in 0..<settings.videoPacketsPerFrame {
-                send(stream: 1, payloadSize: settings.videoPayloadSize,
-                     marker: packet == settings.videoPacketsPerFrame - 1, on: transport, now: now,
-                     frameStart: packet == 0, keyFrame: keyFrame)
-            }
-            nextVideoAt += frameInterval
+        sendVideoFrames(upTo: framePacketsDue(at: now, frameInterval: frameInterval), on: transport, now: now)
+        while nextFrameAt <= now {
+            // A frame still going out when the next is due is finished first.
+            sendVideoFrames(upTo: .max, on: transport, now: now)
+            for layer in videoLayers.indices { videoLayers[layer].startFrame(at: now) }
+            sendVideoFrames(upTo: framePacketsDue(at: now, frameInterval: frameInterval), on: transport, now: now)
+            nextFrameAt += frameInterval
         }
     }
 
-    private func send(stream: Int, payloadSize: Int, marker: Bool, on transport: WebRTCTransport, now: Int64,
-                      frameStart: Bool = true, keyFrame: Bool = false) {
-        sequence[stream] &+= 1
-        stampSequence[stream] &+= 1
-        let rtpSequence = sequence[stream]
-        let stampSequenceNumber = stampSequence[stream]
-        let length = 12 + max(payloadSize, Self.stampSize + 2)
-        let delivered = buffer.withUnsafeMutableBytes { bytes -> Bool in
-            let payloadType = stream == 0 ? BenchOffer.audioPayloadType : BenchOffer.videoPayloadType
-            let ssrc = stream == 0 ? BenchOffer.audioSSRC : BenchOffer.videoSSRC
-            let clockRate: Int64 = stream == 0 ? 48 : 90 // per millisecond
-            bytes[0] = 0x80
-            bytes[1] = (marker ? 0x80 : 0) | payloadType
-            bytes.storeBytes(of: rtpSequence.bigEndian, toByteOffset: 2, as: UInt16.self)
-            bytes.storeBytes(of: UInt32(truncatingIfNeeded: now / 1000 * clockRate).bigEndian, toByteOffset: 4, as: UInt32.self)
-            bytes.storeBytes(of: ssrc.bigEndian, toByteOffset: 8, as: UInt32.self)
-            if stream == 1 {
-                // RFC 7741 §4.2: a one-byte VP8 descriptor (S on a frame's first packet), then
-                // the VP8 payload header whose P bit is clear on a key frame (§4.3).
-                bytes[12] = frameStart ? 0x10 : 0x00
-                bytes[13] = keyFrame ? 0x00 : 0x01
+    /// How many of the current frame's packets, all layers together, should be out by `now`:
+    /// they are paced over part of the frame interval.
+    private func framePacketsDue(at now: Int64, frameInterval: Int64) -> Int {
+        guard let first = videoLayers.first else { return 0 }
+        let total = videoLayers.reduce(0) { $0 + $1.packetsPerFrame }
+        let window = max(1, Int64(Double(frameInterval) * SyntheticVideoLayer.pacingShare))
+        return min(total, 1 + Int(max(0, now - first.frameStartedAt) * Int64(total) / window))
+    }
+
+    /// Sends the current frame's packets up to the `due`-th, layer after layer as a browser's
+    /// encoder hands them to its pacer (lowest layer first), so a layer's frame ends before the
+    /// next layer's begins.
+    private func sendVideoFrames(upTo due: Int, on transport: WebRTCTransport, now: Int64) {
+        var remaining = due
+        for layer in videoLayers.indices where remaining > 0 {
+            let count = videoLayers[layer].packetsPerFrame
+            sendVideo(layer: layer, upTo: min(count, remaining), on: transport, now: now)
+            remaining -= count
+        }
+    }
+
+    private func sendAudio(on transport: WebRTCTransport, now: Int64) {
+        audioSequence &+= 1
+        audioStampSequence &+= 1
+        let length = 12 + max(settings.audioPayloadSize, BenchStamp.size + 2)
+        let stamp = BenchStamp(stream: BenchStamp.audioStream, sender: sender, sequence: audioStampSequence, sentAt: now)
+        let sequence = audioSequence
+        send(length: length, on: transport) { bytes in
+            Self.writeRTPHeader(into: bytes, marker: true, payloadType: BenchOffer.audioPayloadType,
+                                sequence: sequence, timestamp: UInt32(truncatingIfNeeded: now / 1000 * 48),
+                                ssrc: BenchOffer.audioSSRC)
+            stamp.write(into: bytes, endingAt: length)
+        }
+    }
+
+    /// Sends the packets of `layer`'s current frame up to packet `due`.
+    private func sendVideo(layer: Int, upTo due: Int, on transport: WebRTCTransport, now: Int64) {
+        let simulcast = videoLayers.count > 1
+        // mid (and rid, for simulcast) header extensions, one-byte form (RFC 8285 §4.2).
+        let extensionLength = 8
+        while videoLayers[layer].sentInFrame < due {
+            let video = videoLayers[layer]
+            videoLayers[layer].sequenceNumber &+= 1
+            videoLayers[layer].stampSequence &+= 1
+            let headerLength = 12 + extensionLength
+            let length = headerLength + video.payloadSize
+            let stamp = BenchStamp(stream: BenchStamp.videoStream(layer: layer), sender: sender,
+                                   sequence: video.stampSequence &+ 1, sentAt: now)
+            let sequence = video.sequenceNumber &+ 1
+            let marker = video.sentInFrame == video.packetsPerFrame - 1
+            send(length: length, on: transport) { bytes in
+                Self.writeRTPHeader(into: bytes, marker: marker, payloadType: BenchOffer.videoPayloadType,
+                                    sequence: sequence,
+                                    timestamp: UInt32(truncatingIfNeeded: video.frameStartedAt / 1000 * 90),
+                                    ssrc: video.ssrc)
+                bytes[0] |= 0x10 // X
+                bytes.storeBytes(of: UInt16(0xBEDE).bigEndian, toByteOffset: 12, as: UInt16.self)
+                bytes.storeBytes(of: UInt16(1).bigEndian, toByteOffset: 14, as: UInt16.self)
+                bytes[16] = 0x10; bytes[17] = 0x31 // id 1 (mid), "1"
+                if simulcast {
+                    bytes[18] = 0x20; bytes[19] = SyntheticVideoLayer.rids[layer].utf8.first ?? 0 // id 2 (rid)
+                } else {
+                    bytes[18] = 0; bytes[19] = 0
+                }
+                video.writeDescriptor(into: bytes, at: headerLength)
+                stamp.write(into: bytes, endingAt: length)
             }
-            Self.writeStamp(into: bytes, endingAt: length, stream: UInt8(stream), sequence: stampSequenceNumber, now: now)
+            videoLayers[layer].sentInFrame += 1
+        }
+    }
+
+    private func send(length: Int, on transport: WebRTCTransport,
+                      _ write: (UnsafeMutableRawBufferPointer) -> Void) {
+        let delivered = buffer.withUnsafeMutableBytes { bytes -> Bool in
+            write(bytes)
             return transport.sendRTP(UnsafeRawBufferPointer(rebasing: bytes[0..<length]))
         }
         if delivered {
             sent += 1
             sentBytes += length
         }
+    }
+
+    private static func writeRTPHeader(into bytes: UnsafeMutableRawBufferPointer, marker: Bool, payloadType: UInt8,
+                                       sequence: UInt16, timestamp: UInt32, ssrc: UInt32) {
+        bytes[0] = 0x80
+        bytes[1] = (marker ? 0x80 : 0) | payloadType
+        bytes.storeBytes(of: sequence.bigEndian, toByteOffset: 2, as: UInt16.self)
+        bytes.storeBytes(of: timestamp.bigEndian, toByteOffset: 4, as: UInt32.self)
+        bytes.storeBytes(of: ssrc.bigEndian, toByteOffset: 8, as: UInt32.self)
     }
 
     /// Sends the messages due by `now`, each stamped like a packet; a full SCTP buffer skips
@@ -137,16 +241,15 @@ final class BenchParticipant: WebRTCTransportDelegate {
         let interval = Int64(1_000_000 / max(1, settings.dataMessagesPerSecond))
         while nextDataAt <= now {
             nextDataAt += interval
-            stampSequence[0] &+= 1
-            let sequenceNumber = stampSequence[0]
-            dataMessage.withUnsafeMutableBytes { bytes in
-                Self.writeStamp(into: bytes, endingAt: bytes.count, stream: 2, sequence: sequenceNumber, now: now)
-            }
+            dataStampSequence &+= 1
+            let stamp = BenchStamp(stream: BenchStamp.dataStream, sender: sender, sequence: dataStampSequence, sentAt: now)
+            dataMessage.withUnsafeMutableBytes { stamp.write(into: $0, endingAt: $0.count) }
             do {
                 try endpoint.send(dataMessage, kind: .binary, on: stream)
                 sent += 1
                 sentBytes += dataMessage.count
             } catch {
+                // Skipped: the receivers see the gap in the sequence and count it as lost.
                 dataBackpressured += 1
             }
         }
@@ -180,41 +283,50 @@ final class BenchParticipant: WebRTCTransportDelegate {
     }
 
     func transport(_ transport: WebRTCTransport, didReceiveRTP packet: UnsafeMutableRawBufferPointer) {
-        guard let header = try? RTPHeader.parse(UnsafeRawBufferPointer(packet)),
-              header.payloadRange.count >= Self.stampSize else { return }
-        recordArrival(of: UnsafeRawBufferPointer(packet), stampEndingAt: header.payloadRange.upperBound)
+        guard let header = try? RTPHeader.parse(UnsafeRawBufferPointer(packet)) else { return }
+        let stamp = recordArrival(of: UnsafeRawBufferPointer(packet), stampEndingAt: header.payloadRange.upperBound)
+        // The echo service sends back on the sending transport; feedback is for room subscribers.
+        guard transport === receiveTransport else { return }
+        let isVideo = stamp.map { $0.stream != BenchStamp.audioStream } ?? false
+        if let nackOrPLI = feedback.received(ssrc: header.ssrc, sequence: header.sequenceNumber, isVideo: isVideo) {
+            nackOrPLI.withUnsafeBytes { _ = transport.sendRTCP($0) }
+        }
     }
 
-    // MARK: Stamps
-
-    /// Writes the stamp (magic, stream, sequence, send time) into the bytes just before `end`.
-    private static func writeStamp(into bytes: UnsafeMutableRawBufferPointer, endingAt end: Int, stream: UInt8,
-                                   sequence: UInt32, now: Int64) {
-        let stamp = end - stampSize
-        bytes.storeBytes(of: stampMagic.bigEndian, toByteOffset: stamp, as: UInt32.self)
-        bytes[stamp + 4] = stream
-        bytes.storeBytes(of: sequence.bigEndian, toByteOffset: stamp + 5, as: UInt32.self)
-        bytes.storeBytes(of: UInt64(now).bigEndian, toByteOffset: stamp + 9, as: UInt64.self)
-    }
-
-    /// Counts a packet or message whose stamp ends at `end` and records its one-way latency.
-    private func recordArrival(of bytes: UnsafeRawBufferPointer, stampEndingAt end: Int) {
-        guard end >= Self.stampSize, end <= bytes.count else { return }
-        let offset = end - Self.stampSize
-        guard bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self).bigEndian == Self.stampMagic else { return }
-        let sentAt = Int64(bitPattern: bytes.loadUnaligned(fromByteOffset: offset + 9, as: UInt64.self).bigEndian)
-        received += 1
+    /// Counts a packet or message whose stamp ends at `end`, its one-way latency, and the end of
+    /// a timed layer switch.
+    @discardableResult
+    private func recordArrival(of bytes: UnsafeRawBufferPointer, stampEndingAt end: Int) -> BenchStamp? {
+        guard let stamp = BenchStamp(in: bytes, endingAt: end) else { return nil }
+        guard streams.record(stamp) else {
+            duplicates += 1
+            return stamp
+        }
+        let now = clock.nowMicroseconds()
         receivedBytes += bytes.count
-        latency.record(microseconds: clock.nowMicroseconds() - sentAt)
+        latency.record(microseconds: now - stamp.sentAt)
+        if let layerSwitch, stamp.stream == layerSwitch.stream, !layerSwitch.seen.contains(stamp.sender) {
+            self.layerSwitch?.seen.insert(stamp.sender)
+            keyFrameWaits.append(now - layerSwitch.at)
+        }
+        return stamp
     }
 
     func transport(_ transport: WebRTCTransport, didReceiveRTCP packet: UnsafeRawBufferPointer) {
-        // PLI (RFC 4585 §6.3.1) or FIR (RFC 5104 §4.3.1): the next frame is a key frame.
+        // PLI (RFC 4585 §6.3.1) or FIR (RFC 5104 §4.3.1): the next frame of that SSRC is a key frame.
         var packets = RTCPCompoundIterator(packet)
         while let header = try? packets.next() {
-            if header.packetType == .payloadSpecificFeedback, header.countOrFormat == 1 || header.countOrFormat == 4 {
-                keyFrameDue = true
-                keyFrameRequests += 1
+            var ssrc: UInt32?
+            if header.packetType == .payloadSpecificFeedback, header.countOrFormat == 1 {
+                ssrc = (try? RTCPPictureLossIndication(parsing: header, in: packet))?.sources.mediaSSRC
+            } else if header.packetType == .payloadSpecificFeedback, header.countOrFormat == 4,
+                      let fir = try? RTCPFullIntraRequest(parsing: header, in: packet), fir.entryCount > 0 {
+                ssrc = (try? fir.entry(at: 0, in: packet))?.ssrc
+            }
+            guard let ssrc else { continue }
+            keyFrameRequests += 1
+            for layer in videoLayers.indices where videoLayers[layer].ssrc == ssrc || videoLayers.count == 1 {
+                videoLayers[layer].keyFrameDue = true
             }
         }
     }
@@ -225,12 +337,12 @@ final class BenchParticipant: WebRTCTransportDelegate {
     }
 }
 
-/// Microseconds since the benchmark started, shared by every participant.
+/// Microseconds of CLOCK_MONOTONIC: one clock for every participant, and for every bench
+/// process on the machine, so one-way latency holds across processes.
 struct BenchClock: Sendable {
-    let start = ContinuousClock.now
-
     func nowMicroseconds() -> Int64 {
-        let elapsed = ContinuousClock.now - start
-        return elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Int64(time.tv_sec) * 1_000_000 + Int64(time.tv_nsec) / 1_000
     }
 }

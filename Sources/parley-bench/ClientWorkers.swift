@@ -15,18 +15,47 @@ struct UncheckedParticipant: @unchecked Sendable {
     init(_ participant: BenchParticipant) { self.participant = participant }
 }
 
-/// What the participants of a run added up to.
-struct WorkerTotals: Sendable {
-    var sent = 0, received = 0, sentBytes = 0, receivedBytes = 0, joined = 0
+/// What the participants of a run (or one measurement window) added up to. Codable so that
+/// several bench processes can add theirs together.
+struct WorkerTotals: Sendable, Codable {
+    var sent = 0, received = 0, expected = 0, duplicates = 0, sentBytes = 0, receivedBytes = 0, joined = 0
+    /// (receiver, sender, kind) combinations that carried anything.
+    var tracks = 0
+    var nacks = 0, plis = 0
     var latency = LatencyHistogram()
     var joins = LatencyHistogram()
+    /// Microseconds from asking for another simulcast layer to its first packet.
+    var keyFrameWaits: [Int64] = []
 
     mutating func add(_ other: WorkerTotals) {
-        sent += other.sent; received += other.received
+        sent += other.sent; received += other.received; expected += other.expected
+        duplicates += other.duplicates
         sentBytes += other.sentBytes; receivedBytes += other.receivedBytes
-        joined += other.joined
+        joined += other.joined; tracks += other.tracks
+        nacks += other.nacks; plis += other.plis
         latency.merge(other.latency)
         joins.merge(other.joins)
+        keyFrameWaits += other.keyFrameWaits
+    }
+
+    /// One participant's share.
+    mutating func add(_ participant: BenchParticipant, withDistributions: Bool) {
+        sent += participant.sent
+        received += participant.received
+        expected += participant.streams.expected
+        duplicates += participant.duplicates
+        sentBytes += participant.sentBytes
+        receivedBytes += participant.receivedBytes
+        guard withDistributions else { return }
+        tracks += participant.streams.tracks
+        nacks += participant.feedbackSent.nacks
+        plis += participant.feedbackSent.plis
+        latency.merge(participant.latency)
+        keyFrameWaits += participant.keyFrameWaits
+        if let join = participant.joinMilliseconds {
+            joined += 1
+            joins.record(microseconds: Int64(join * 1000))
+        }
     }
 }
 
@@ -69,57 +98,91 @@ struct ClientWorkers {
         }
     }
 
-    /// Sends for `duration`, ticking every 5 ms on each worker; a progress line every second.
-    /// Returns the seconds it sent for.
-    func send(for duration: Duration, clock: BenchClock,
-              progress: @escaping @Sendable (String) -> Void) async throws -> Double {
-        let started = ContinuousClock.now
+    /// Starts every worker's 5 ms tick, on which each participant that is `sending` sends what
+    /// is due and every receiver its periodic RTCP. Runs until `stopSending`.
+    func startSending(clock: BenchClock) async throws -> [RepeatedTask] {
         var tasks: [RepeatedTask] = []
         for (worker, box) in zip(workers, owned) {
             tasks.append(try await worker.submit {
-                for participant in box.participants where participant.joinMilliseconds != nil { participant.sending = true }
-                return worker.eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: .milliseconds(5)) { _ in
+                worker.eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: .milliseconds(5)) { _ in
                     let now = clock.nowMicroseconds()
                     for participant in box.participants { participant.sendDue(now: now) }
                 }
             })
         }
-        var second = 0
-        while ContinuousClock.now - started < duration {
-            try await Task.sleep(for: .seconds(1))
-            second += 1
-            let totals = try await collect(closing: false)
-            progress("t=\(second)s sent \(totals.sent) received \(totals.received)")
-        }
-        for task in tasks { task.cancel() }
-        let elapsed = ContinuousClock.now - started
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return tasks
     }
 
-    /// Every participant's counters added up; with `closing`, their transports are closed.
-    func collect(closing: Bool) async throws -> WorkerTotals {
+    /// Participants that have joined start sending (with the tick running).
+    func startParticipants() async throws {
+        for (worker, box) in zip(workers, owned) {
+            try await worker.submit {
+                for participant in box.participants where participant.joinMilliseconds != nil { participant.sending = true }
+            }
+        }
+    }
+
+    /// Starts a new measurement window on every participant.
+    func resetMeasurements() async throws {
+        for (worker, box) in zip(workers, owned) {
+            try await worker.submit { for participant in box.participants { participant.resetMeasurements() } }
+        }
+    }
+
+    /// Runs `body` on every participant, on its loop.
+    func forEach(_ body: @escaping @Sendable (BenchParticipant) -> Void) async throws {
+        for (worker, box) in zip(workers, owned) {
+            try await worker.submit { for participant in box.participants { body(participant) } }
+        }
+    }
+
+    /// Every participant's counters added up (with latencies, joins and tracks when
+    /// `distributions`); with `closing`, their transports are closed.
+    func collect(distributions: Bool = true, closing: Bool = false) async throws -> WorkerTotals {
         var totals = WorkerTotals()
         for (worker, box) in zip(workers, owned) {
             totals.add(try await worker.submit { () -> WorkerTotals in
                 var partial = WorkerTotals()
                 for participant in box.participants {
-                    partial.sent += participant.sent
-                    partial.received += participant.received
-                    partial.sentBytes += participant.sentBytes
-                    partial.receivedBytes += participant.receivedBytes
-                    if closing {
-                        partial.latency.merge(participant.latency)
-                        if let join = participant.joinMilliseconds {
-                            partial.joined += 1
-                            partial.joins.record(microseconds: Int64(join * 1000))
-                        }
-                        participant.close()
-                    }
+                    partial.add(participant, withDistributions: distributions)
+                    if closing { participant.close() }
                 }
                 return partial
             })
         }
         return totals
+    }
+
+    /// One measurement window: counters from zero, `duration` of sending with a progress line
+    /// per second (rates over that second, loss so far), `atHalf` run once halfway.
+    func measure(for duration: Duration, serverPID: Int32?, progress: @escaping @Sendable (String) -> Void,
+                 atHalf: (() async throws -> Void)? = nil) async throws -> MeasuredWindow {
+        try await resetMeasurements()
+        let usage = LoadUsage(serverPID: serverPID)
+        let started = ContinuousClock.now
+        var previous = WorkerTotals()
+        var previousAt = started
+        var halfway = atHalf
+        while ContinuousClock.now - started < duration {
+            try await Task.sleep(for: min(.seconds(1), duration - (ContinuousClock.now - started)))
+            if let action = halfway, ContinuousClock.now - started >= duration / 2 {
+                halfway = nil
+                try await action()
+            }
+            let now = ContinuousClock.now
+            let current = try await collect(distributions: false)
+            let interval = max(1e-3, (now - previousAt).seconds)
+            let loss = current.expected > 0 ? 100 * Double(max(0, current.expected - current.received)) / Double(current.expected) : 0
+            progress(String(format: "t=%5.1fs  in %7.0f packets/s  out %8.0f packets/s  %7.2f Mbit/s out  loss %.3f %%",
+                            (now - started).seconds, Double(current.sent - previous.sent) / interval,
+                            Double(current.received - previous.received) / interval,
+                            Double(current.receivedBytes - previous.receivedBytes) * 8 / interval / 1e6, loss))
+            previous = current
+            previousAt = now
+        }
+        let measured = usage.finish()
+        let seconds = (ContinuousClock.now - started).seconds
+        return MeasuredWindow(totals: try await collect(), seconds: seconds, usage: measured)
     }
 
     func shutdown() async throws {
@@ -142,4 +205,15 @@ extension MediaWorker {
             attach(transport)
         }
     }
+}
+
+/// What one measurement window produced.
+struct MeasuredWindow {
+    var totals: WorkerTotals
+    var seconds: Double
+    var usage: LoadUsage.Measured
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -20,13 +20,15 @@ struct EchoScenario {
         let clock = BenchClock()
         let clients = try await ClientWorkers.start(count: workerCount)
         let context = try DTLSContext(certificate: .generateSelfSigned())
-        let settings = self.settings
+        var settings = self.settings
+        settings.videoBitrates = [settings.videoBitrates.last ?? 1_500_000]
 
         // Join everyone: offer → answer over HTTP, then ICE/DTLS on a socket of its own.
         for index in 0..<participantCount {
             let (worker, box) = clients.worker(for: index)
             let participant = BenchParticipant(index: index, settings: settings, clock: clock)
             let credentials = ICECredentials.random()
+            // One encoding: the echo service sends back what it gets, simulcast would not fit.
             let offer = BenchOffer(credentials: credentials, fingerprint: context.certificate.fingerprint,
                                    sessionID: UInt64(index + 1))
             let answer = try BenchAnswer(sdp: try await postOffer(offer.sdp))
@@ -39,14 +41,14 @@ struct EchoScenario {
         }
         try await clients.waitUntil(participantCount, timeout: .seconds(20)) { $0.joinMilliseconds != nil }
 
-        let usage = LoadUsage(serverPID: serverPID)
-        let seconds = try await clients.send(for: duration, clock: clock, progress: progress)
-        let measured = usage.finish()
-        try await Task.sleep(for: .milliseconds(500)) // let the last echoes come back
-        let totals = try await clients.collect(closing: true)
+        let ticks = try await clients.startSending(clock: clock)
+        try await clients.startParticipants()
+        let window = try await clients.measure(for: duration, serverPID: serverPID, progress: progress)
+        for tick in ticks { tick.cancel() }
+        _ = try await clients.collect(distributions: false, closing: true)
         try await clients.shutdown()
-        return BenchReport(scenario: "echo", participants: participantCount, expectedPerSent: 1, totals: totals,
-                           seconds: seconds, usage: measured, serverPID: serverPID)
+        return BenchReport(scenario: "echo", participants: participantCount, expectedTracks: participantCount * 2,
+                           window: window, serverPID: serverPID)
     }
 
     private func postOffer(_ sdp: String) async throws -> String {

@@ -1,6 +1,6 @@
 /// Latencies in 10 µs buckets up to 1 s (anything slower lands in the last bucket): fixed
 /// memory, no allocation per sample, percentiles exact to the bucket width.
-struct LatencyHistogram: Sendable {
+struct LatencyHistogram: Sendable, Codable {
     static let bucketMicroseconds = 10
     static let bucketCount = 100_000
 
@@ -29,5 +29,21 @@ struct LatencyHistogram: Sendable {
             if seen >= rank { return Double((bucket + 1) * Self.bucketMicroseconds) / 1000 }
         }
         return Double(Self.bucketCount * Self.bucketMicroseconds) / 1000
+    }
+
+    // Sparse on the wire: [[bucket, count], …] for the buckets in use.
+    init(from decoder: any Decoder) throws {
+        for pair in try decoder.singleValueContainer().decode([[Int]].self) {
+            guard pair.count == 2, counts.indices.contains(pair[0]), pair[1] >= 0 else { continue }
+            counts[pair[0]] &+= UInt32(clamping: pair[1])
+            sampleCount += pair[1]
+        }
+    }
+
+    init() {}
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(counts.enumerated().filter { $0.element > 0 }.map { [$0.offset, Int($0.element)] })
     }
 }

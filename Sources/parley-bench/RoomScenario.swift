@@ -5,6 +5,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import ICE
+import NIOConcurrencyHelpers
 import SDP
 import Signaling
 import WebRTC
@@ -13,11 +14,15 @@ import WebRTC
 /// signaling WebSocket, publishes on one transport (`publish_offer`) and receives everyone
 /// else's tracks on a second (`subscribe_offer`, autoSubscribe), with real ICE, DTLS and SRTP.
 ///
-/// - `meeting`: everyone publishes Opus and VP8 and receives everyone else.
-/// - `webinar`: participant 0 publishes Opus and VP8; the others only receive.
+/// - `meeting`: everyone publishes Opus and simulcast VP8 and receives everyone else.
+/// - `webinar`: the first `--publishers` (1) publish; everyone receives the others.
 /// - `audio`: everyone publishes Opus only and receives everyone else.
 /// - `data`: everyone opens a reliable data channel and sends 1 KiB messages that the room
 ///   relays to everyone else.
+///
+/// Subscribers ask for a simulcast layer per video track (`update_subscription`, as a browser
+/// does for the size it renders at): the top layer, or the one below for every other
+/// subscriber. Halfway through the run they swap, timing the wait for the new layer's key frame.
 struct RoomScenario {
     enum Kind: String, CaseIterable {
         case meeting, webinar, audio, data
@@ -28,55 +33,166 @@ struct RoomScenario {
     let room: String
     /// Signs join tokens; nil for a server started with `--dev` (tokens from `/v1/dev/token`).
     let apiKey: APIKeyPair?
+    /// This process's participants: `firstIndex ..< firstIndex + participantCount`, of
+    /// `totalParticipants` across every bench process.
     let participantCount: Int
+    var firstIndex = 0
+    var totalParticipants: Int
     let duration: Duration
     let workerCount: Int
     let settings: BenchParticipant.Settings
     let serverPID: Int32?
+    /// Webinar: how many participants (the first ones) publish.
+    var publisherCount = 1
+    /// `--ramp`: participants added per step, each step measured for `duration`.
+    var rampStep: Int?
+    /// Several bench processes: how this one lines up with the others.
+    var coordination: BenchCoordination = .alone
 
-    func publishes(_ index: Int) -> Bool { kind != .webinar || index == 0 }
+    func publishes(_ index: Int) -> Bool { kind != .webinar || index < publisherCount }
+
+    var videoLayerCount: Int {
+        kind == .meeting || kind == .webinar ? min(settings.videoBitrates.count, SyntheticVideoLayer.rids.count) : 0
+    }
+
+    /// The layer subscriber `index` asks for first; it swaps to the other one halfway.
+    func initialLayer(of index: Int) -> Int {
+        let top = max(0, videoLayerCount - 1)
+        return index % 2 == 0 || top == 0 ? top : top - 1
+    }
+
+    func swappedLayer(of index: Int) -> Int {
+        let top = max(0, videoLayerCount - 1)
+        return initialLayer(of: index) == top ? max(0, top - 1) : top
+    }
+
+    /// (receiver, sender, kind) combinations that should carry media among participants
+    /// `0..<count` (in every bench process).
+    func expectedTracks(among count: Int) -> Int {
+        let kinds = videoLayerCount > 0 ? 2 : 1
+        let senders = (0..<count).filter(publishes)
+        return (0..<count).reduce(0) { total, receiver in
+            total + senders.filter { $0 != receiver }.count * kinds
+        }
+    }
+
+    /// A participant that joined: its signaling, and the task that runs it.
+    struct JoinedMember {
+        let member: RoomMember
+        let connection: SignalingConnection
+        let session: Task<Void, Never>
+    }
 
     func run(progress: @escaping @Sendable (String) -> Void) async throws -> BenchReport {
         let clock = BenchClock()
         let clients = try await ClientWorkers.start(count: workerCount)
         let context = try DTLSContext(certificate: .generateSelfSigned())
-        if let apiKey { try await createRoom(signedBy: apiKey) }
-
-        var connections: [SignalingConnection] = []
-        var sessions: [Task<Void, Never>] = []
-        for index in 0..<participantCount {
-            var settings = self.settings
-            settings.sendsVideo = settings.sendsVideo && kind != .audio && kind != .data
-            settings.sendsData = kind == .data
-            let member = RoomMember(index: index, publishes: publishes(index), settings: settings, clock: clock,
-                                    context: context, clients: clients)
-            let connection = SignalingConnection(server: server, token: try await token(for: "bench-\(index)"))
-            connections.append(connection)
-            sessions.append(Task { await member.run(on: connection, progress: progress) })
-            // Joins one at a time, as people arrive, so join times are not a thundering herd's.
-            try await clients.waitUntil(index + 1, timeout: .seconds(10)) { $0.joinMilliseconds != nil }
+        if let apiKey, coordination.createsRoom { try await createRoom(signedBy: apiKey) }
+        let ticks = try await clients.startSending(clock: clock)
+        var members: [JoinedMember] = []
+        let outcome: Result<BenchReport, any Error>
+        do {
+            if let rampStep {
+                outcome = .success(try await ramp(step: rampStep, members: &members, clients: clients, clock: clock,
+                                                  context: context, progress: progress))
+            } else {
+                try await join(firstIndex..<(firstIndex + participantCount), among: totalParticipants, members: &members,
+                               clients: clients, clock: clock, context: context, progress: progress)
+                try await coordination.lineUp(progress: progress)
+                try await settle(members: members, among: totalParticipants, clients: clients)
+                var window = try await clients.measure(for: duration, serverPID: serverPID, progress: progress,
+                                                       atHalf: videoLayerCount > 1 ? { try await swapLayers(members) } : nil)
+                try await coordination.finish(&window)
+                var report = BenchReport(scenario: kind.rawValue, participants: totalParticipants,
+                                         expectedTracks: expectedTracks(among: totalParticipants), window: window,
+                                         serverPID: serverPID)
+                report.processes = coordination.processCount
+                outcome = .success(report)
+            }
+        } catch {
+            outcome = .failure(error)
         }
-        // Everyone who should receive is connected for receiving, and has been offered the tracks.
+        for tick in ticks { tick.cancel() }
+        // Leave first, as a browser does, so the server sees leaves and not lost connections.
+        for joined in members { joined.connection.close() }
+        for joined in members { await joined.session.value }
+        _ = try? await clients.collect(distributions: false, closing: true)
+        try await clients.shutdown()
+        return try outcome.get()
+    }
+
+    /// Adds `step` participants at a time, measuring each step for `duration`, until one misses
+    /// < 1 % loss and p99 < 50 ms or all have joined.
+    private func ramp(step: Int, members: inout [JoinedMember], clients: ClientWorkers, clock: BenchClock,
+                      context: DTLSContext, progress: @escaping @Sendable (String) -> Void) async throws -> BenchReport {
+        var steps: [BenchReport.RampStep] = []
+        var last: BenchReport?
+        var held: Int?
+        var count = 0
+        while count < participantCount {
+            let next = min(participantCount, count + step)
+            try await join(count..<next, among: next, members: &members, clients: clients, clock: clock,
+                           context: context, progress: progress)
+            count = next
+            try await settle(members: members, among: count, clients: clients)
+            let window = try await clients.measure(for: duration, serverPID: serverPID, progress: progress)
+            let report = BenchReport(scenario: kind.rawValue, participants: count,
+                                     expectedTracks: expectedTracks(among: count), window: window, serverPID: serverPID)
+            steps.append(.init(participants: count, egressPPS: report.egressPPS, lossPercent: report.lossPercent,
+                               latencyP99: report.latencyMilliseconds.p99, held: report.held))
+            progress(String(format: "ramp: %d participants, %.0f packets/s out, loss %.3f %%, p99 %.2f ms%@", count,
+                            report.egressPPS, report.lossPercent, report.latencyMilliseconds.p99 ?? -1,
+                            report.held ? "" : " (not held)"))
+            last = report
+            guard report.held else { break }
+            held = count
+        }
+        guard var report = last else { throw BenchError.server("no participants to ramp") }
+        report.ramp = steps
+        report.largestLoadHeld = held
+        return report
+    }
+
+    /// Joins participants `indices` one at a time, as people arrive (so join times are not a
+    /// thundering herd's); `count` participants are in the room once they are in.
+    private func join(_ indices: Range<Int>, among count: Int, members: inout [JoinedMember], clients: ClientWorkers,
+                      clock: BenchClock, context: DTLSContext,
+                      progress: @escaping @Sendable (String) -> Void) async throws {
+        var settings = self.settings
+        settings.sendsVideo = videoLayerCount > 0
+        settings.videoBitrates = Array(settings.videoBitrates.prefix(max(1, videoLayerCount)))
+        settings.sendsData = kind == .data
+        for index in indices {
+            let connection = SignalingConnection(server: server, token: try await token(for: "bench-\(index)"))
+            let member = RoomMember(index: index, publishes: publishes(index), layer: initialLayer(of: index),
+                                    settings: settings, clock: clock, context: context, clients: clients,
+                                    connection: connection)
+            members.append(JoinedMember(member: member, connection: connection,
+                                        session: Task { await member.run(progress: progress) }))
+            try await clients.waitUntil(members.count, timeout: .seconds(10)) { $0.joinMilliseconds != nil }
+        }
+    }
+
+    /// Waits until this process's receivers are connected, starts everyone sending, and lets a
+    /// second pass for key frames and subscriptions to settle.
+    private func settle(members: [JoinedMember], among count: Int, clients: ClientWorkers) async throws {
         if kind == .data {
-            try await clients.waitUntil(participantCount, timeout: .seconds(20)) { $0.dataReady }
+            try await clients.waitUntil(members.count, timeout: .seconds(20)) { $0.dataReady }
         } else {
-            let receivers = kind == .webinar ? participantCount - 1 : participantCount
+            let receivers = members.filter { joined in
+                (0..<count).contains { publishes($0) && $0 != joined.member.index }
+            }.count
             try await clients.waitUntil(receivers, timeout: .seconds(20)) { $0.receiveConnected }
         }
-        try await Task.sleep(for: .milliseconds(500))
+        try await clients.startParticipants()
+        try await Task.sleep(for: .seconds(1))
+    }
 
-        let usage = LoadUsage(serverPID: serverPID)
-        let seconds = try await clients.send(for: duration, clock: clock, progress: progress)
-        let measured = usage.finish()
-        try await Task.sleep(for: .milliseconds(300)) // the last packets in flight
-        // Leave first, as a browser does, so the server sees leaves and not lost connections.
-        for connection in connections { connection.close() }
-        for session in sessions { await session.value }
-        let totals = try await clients.collect(closing: true)
-        try await clients.shutdown()
-        return BenchReport(scenario: kind.rawValue, participants: participantCount,
-                           expectedPerSent: max(1, participantCount - 1), totals: totals, seconds: seconds,
-                           usage: measured, serverPID: serverPID)
+    /// Every subscriber asks for its other layer and times the key frame it waits for.
+    private func swapLayers(_ members: [JoinedMember]) async throws {
+        for joined in members {
+            try await joined.member.switchLayer(to: swappedLayer(of: joined.member.index))
+        }
     }
 
     /// A join token: signed here with the API key, or from the dev endpoint.
@@ -115,44 +231,57 @@ struct RoomScenario {
     }
 }
 
-/// One participant's signaling: join, publish, answer subscribe offers, ping.
+/// One participant's signaling: join, publish, answer subscribe offers, ask for simulcast
+/// layers, ping.
 struct RoomMember: Sendable {
     let participant: UncheckedParticipant
     let publishes: Bool
     let context: DTLSContext
     let worker: MediaWorker
     let box: WorkerParticipants
+    let connection: SignalingConnection
     let sendCredentials = ICECredentials.random()
     let receiveCredentials = ICECredentials.random()
+    /// Other participants' video tracks, and the layer asked for on them.
+    private let video = NIOLockedValueBox<(tracks: Set<String>, layer: Int)>(([], 0))
 
-    init(index: Int, publishes: Bool, settings: BenchParticipant.Settings, clock: BenchClock,
-         context: DTLSContext, clients: ClientWorkers) {
+    init(index: Int, publishes: Bool, layer: Int, settings: BenchParticipant.Settings, clock: BenchClock,
+         context: DTLSContext, clients: ClientWorkers, connection: SignalingConnection) {
         participant = UncheckedParticipant(BenchParticipant(index: index, settings: settings, clock: clock))
         self.publishes = publishes
         self.context = context
+        self.connection = connection
         (worker, box) = clients.worker(for: index)
+        video.withLockedValue { $0.layer = layer }
     }
 
     var index: Int { participant.participant.index }
 
-    func run(on connection: SignalingConnection, progress: @escaping @Sendable (String) -> Void) async {
+    func run(progress: @escaping @Sendable (String) -> Void) async {
         let box = self.box, participant = self.participant
         try? await worker.submit { box.participants.append(participant.participant) }
         connection.send(.join(JoinRequest(client: ClientInfo(sdk: "parley-bench", sdkVersion: "1"))))
         var pings: Task<Void, Never>?
         defer { pings?.cancel() }
+        var ownSid = ""
         for await message in connection.messages {
             do {
                 switch message {
                 case .joined(let joined):
-                    pings = Task {
+                    ownSid = joined.participant.sid
+                    pings = Task { [connection] in
                         while !Task.isCancelled {
                             try? await Task.sleep(for: .seconds(max(1, joined.pingInterval)))
                             connection.send(.ping(PingPayload(timestamp: Int64(Date().timeIntervalSince1970 * 1000))))
                         }
                     }
+                    for other in joined.participants { found(other.tracks) }
                     if publishes { connection.send(.publishOffer(publishOffer())) }
                     if !publishes { try await markJoined() }
+                case .participantJoined(let payload), .participantUpdated(let payload):
+                    found(payload.participant.tracks)
+                case .trackPublished(let published) where published.participantSid != ownSid:
+                    found([published.track])
                 case .publishAnswer(let answer):
                     try await connect(BenchAnswer(sdp: answer.sdp), credentials: sendCredentials, receiving: false)
                 case .subscribeOffer(let offer):
@@ -170,19 +299,55 @@ struct RoomMember: Sendable {
         }
     }
 
+    /// New video tracks get the layer this subscriber renders at, as a browser asks for the
+    /// size of its tile.
+    private func found(_ tracks: [SignalingTrackInfo]) {
+        let (new, layer) = video.withLockedValue { state -> ([String], Int) in
+            let new = tracks.filter { $0.kind == .video && !state.tracks.contains($0.sid) }.map(\.sid)
+            state.tracks.formUnion(new)
+            return (new, state.layer)
+        }
+        for sid in new {
+            connection.send(.updateSubscription(SubscriptionUpdate(trackSid: sid, subscribe: true, maxLayer: layer)))
+        }
+    }
+
+    /// Asks for `layer` on every video track and times how long the new layer takes to arrive.
+    func switchLayer(to layer: Int) async throws {
+        let tracks = video.withLockedValue { state -> Set<String> in
+            state.layer = layer
+            return state.tracks
+        }
+        guard !tracks.isEmpty else { return }
+        let participant = self.participant
+        try await worker.submit { participant.participant.timeLayerSwitch(to: layer) }
+        for sid in tracks.sorted() {
+            connection.send(.updateSubscription(SubscriptionUpdate(trackSid: sid, subscribe: true, maxLayer: layer)))
+        }
+    }
+
     private func publishOffer() -> PublishOffer {
-        let sendsVideo = participant.participant.settings.sendsVideo
+        let settings = participant.participant.settings
         var offer = BenchOffer(credentials: sendCredentials, fingerprint: context.certificate.fingerprint,
                                sessionID: UInt64(index + 1))
         offer.direction = "sendonly"
-        offer.includesVideo = sendsVideo
-        if participant.participant.settings.sendsData {
+        offer.includesVideo = settings.sendsVideo
+        offer.videoLayers = settings.videoBitrates.count
+        if settings.sendsData {
             offer.dataOnly = true
             return PublishOffer(sdp: offer.sdp, tracks: [])
         }
         var tracks = [PublishTrackRequest(cid: "bench-audio", kind: .audio, source: .microphone, name: "audio")]
-        if sendsVideo {
-            tracks.append(PublishTrackRequest(cid: "bench-video", kind: .video, source: .camera, name: "video"))
+        if settings.sendsVideo {
+            let layers: [SimulcastLayer] = settings.videoBitrates.count > 1
+                ? settings.videoBitrates.enumerated().map { layer, bitrate in
+                    let (width, height) = SyntheticVideoLayer.sizes[layer]
+                    return SimulcastLayer(rid: SyntheticVideoLayer.rids[layer], width: width, height: height,
+                                          maxBitrate: bitrate)
+                }
+                : []
+            tracks.append(PublishTrackRequest(cid: "bench-video", kind: .video, source: .camera, name: "video",
+                                              layers: layers))
         }
         return PublishOffer(sdp: offer.sdp, tracks: tracks)
     }
@@ -190,7 +355,14 @@ struct RoomMember: Sendable {
     /// The answer to a subscribe offer; the first one also makes the receiving transport.
     private func answer(_ offer: SubscribeOffer) async throws -> SubscribeAnswer {
         let description = try SessionDescription.parse(offer.sdp)
-        let hasTransport = try await worker.submit { participant.participant.receiveTransport != nil }
+        let participant = self.participant
+        let remb = description.mediaSections.contains { section in
+            section.codecs.contains { $0.feedback.contains { $0.type == "goog-remb" } }
+        }
+        let hasTransport = try await worker.submit {
+            participant.participant.rembNegotiated = remb
+            return participant.participant.receiveTransport != nil
+        }
         if !hasTransport, description.mediaSections.contains(where: { $0.port != 0 }) {
             try await connect(BenchAnswer(sdp: offer.sdp), credentials: receiveCredentials, receiving: true)
         }

@@ -3,7 +3,8 @@ import ICE
 import SDP
 
 /// The answer a benchmark subscriber gives the server's `subscribe_offer` (RFC 3264 §6): every
-/// media section received (`recvonly`) with its first offered codec, data channels accepted,
+/// media section received (`recvonly`) with its first offered codec (NACK, PLI and, if offered,
+/// REMB feedback), data channels accepted,
 /// closed sections left closed, all bundled on one transport whose DTLS client this side is.
 enum SubscriberAnswer {
     static func sdp(answering offer: SessionDescription, credentials: ICECredentials,
@@ -39,10 +40,17 @@ enum SubscriberAnswer {
             }
             let channels = codec.channels.map { "/\($0)" } ?? ""
             sections += "m=\(kind) 9 UDP/TLS/RTP/SAVPF \(codec.payloadType)\n" + transport
-            sections += "a=mid:\(mid)\na=recvonly\na=rtcp-mux\n"
+            // RFC 3264 §6.1: a section the server sends on is received; one it holds inactive
+            // (a paused or ended subscription) stays inactive.
+            let direction = section.direction == .inactive || section.direction == .recvonly ? "inactive" : "recvonly"
+            sections += "a=mid:\(mid)\na=\(direction)\na=rtcp-mux\n"
             sections += "a=rtpmap:\(codec.payloadType) \(codec.name)/\(codec.clockRate)\(channels)\n"
             if kind == "video" {
                 sections += "a=rtcp-fb:\(codec.payloadType) nack\na=rtcp-fb:\(codec.payloadType) nack pli\n"
+                // REMB is the estimate this subscriber sends back, when the server asks for it.
+                if codec.feedback.contains(where: { $0.type == "goog-remb" }) {
+                    sections += "a=rtcp-fb:\(codec.payloadType) goog-remb\n"
+                }
             }
         }
         let session = """

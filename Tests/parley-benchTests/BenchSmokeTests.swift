@@ -10,25 +10,49 @@ import Testing
         let report = try await runBench(["echo", "--participants", "3"])
         #expect(report["joined"] as? Int == 3)
         let ingress = try #require(report["ingress_pps"] as? Double)
-        // 3 participants × (50 audio + 90 video packets/s).
-        #expect(ingress > 3 * 140 * 0.8)
+        // 3 participants × (50 audio + 180 video packets/s: one 1.5 Mbit/s encoding).
+        #expect(ingress > 3 * 230 * 0.8)
         #expect(try #require(report["loss_percent"] as? Double) < 1)
         #expect((report["latency_ms"] as? [String: Double])?["p50"] != nil)
         #expect(report["server_cpu_percent"] as? Double != nil)
     }
 
-    /// Three participants in a room over signaling: each one's audio and video reach the two
-    /// others through the router.
-    @Test func meetingScenarioForwardsEveryoneToEveryone() async throws {
+    /// Three participants in a room over signaling, each publishing Opus and three simulcast
+    /// layers: every subscriber gets everyone else's audio and one video layer, the one it asked
+    /// for, and the layer swap halfway is timed.
+    @Test func meetingScenarioForwardsOneSimulcastLayerToEachSubscriber() async throws {
         let report = try await runBench(["meeting", "--participants", "3"], dev: true)
         #expect(report["joined"] as? Int == 3)
+        #expect(report["tracks_received"] as? Int == 12 && report["tracks_expected"] as? Int == 12)
         let ingress = try #require(report["ingress_pps"] as? Double)
         let egress = try #require(report["egress_pps"] as? Double)
-        #expect(ingress > 3 * 140 * 0.8)
-        #expect(egress > ingress * 2 * 0.95, "each packet goes to the 2 others: \(ingress) in, \(egress) out")
+        // Each publisher: 50 audio + 30 + 60 + 180 video packets/s (150, 500, 1500 kbit/s).
+        #expect(ingress > 3 * 320 * 0.8 && ingress < 3 * 320 * 1.2, "\(ingress)")
+        // Subscribers ask for the top or the middle layer and swap halfway: about 1,020 packets/s
+        // out. Every layer forwarded would be 1,920.
+        #expect(egress > 1_020 * 0.85 && egress < 1_020 * 1.15, "one layer per subscriber: \(egress) out")
         #expect(try #require(report["loss_percent"] as? Double) < 1)
         #expect((report["join_ms"] as? [String: Double])?["p99"] != nil)
+        #expect((report["keyframe_wait_ms"] as? [String: Double])?["p50"] != nil, "the layer swap was timed")
         #expect(report["egress_packets_per_server_cpu_second"] as? Double != nil)
+    }
+
+    /// The same room from two bench processes: the parent adds up what the child measured.
+    @Test func meetingSpreadOverTwoBenchProcesses() async throws {
+        let report = try await runBench(["meeting", "--participants", "4", "--processes", "2"], dev: true)
+        #expect(report["processes"] as? Int == 2)
+        #expect(report["joined"] as? Int == 4)
+        #expect(report["tracks_received"] as? Int == 24 && report["tracks_expected"] as? Int == 24)
+        #expect(try #require(report["loss_percent"] as? Double) < 1)
+    }
+
+    /// `--ramp`: two steps of two audio participants, both held.
+    @Test func rampAddsParticipantsStepByStep() async throws {
+        let report = try await runBench(["audio", "--participants", "4", "--ramp", "2"], dev: true)
+        let steps = try #require(report["ramp"] as? [[String: Any]])
+        #expect(steps.map { $0["participants"] as? Int } == [2, 4])
+        #expect(steps.allSatisfy { ($0["egress_pps"] as? Double ?? 0) > 0 })
+        #expect(report["largest_load_held"] as? Int == 4)
     }
 
     /// Two participants exchanging 1 KiB messages over data channels through the room.
@@ -38,7 +62,8 @@ import Testing
         let ingress = try #require(report["ingress_pps"] as? Double)
         let egress = try #require(report["egress_pps"] as? Double)
         #expect(ingress > 2 * 200 * 0.8, "two senders at 200 messages/s: \(ingress)")
-        #expect(egress > ingress * 0.95, "each message reaches the other: \(ingress) in, \(egress) out")
+        // The window's edges clip what was in flight: loss is the exact check.
+        #expect(egress > ingress * 0.9, "each message reaches the other: \(ingress) in, \(egress) out")
         #expect(try #require(report["loss_percent"] as? Double) < 1)
         #expect((report["latency_ms"] as? [String: Double])?["p50"] != nil)
     }
@@ -48,10 +73,12 @@ import Testing
     @Test func webinarScenarioWithAnAPIKeyFansOut() async throws {
         let report = try await runBench(["webinar", "--participants", "5"], dev: false)
         #expect(report["joined"] as? Int == 5)
+        #expect(report["tracks_received"] as? Int == 8 && report["tracks_expected"] as? Int == 8)
         let ingress = try #require(report["ingress_pps"] as? Double)
         let egress = try #require(report["egress_pps"] as? Double)
-        #expect(ingress > 140 * 0.8 && ingress < 140 * 1.2, "one publisher: \(ingress) packets/s")
-        #expect(egress > ingress * 4 * 0.95)
+        #expect(ingress > 320 * 0.8 && ingress < 320 * 1.2, "one publisher: \(ingress) packets/s")
+        // Four receivers, each with the audio and the top or the middle layer.
+        #expect(egress > 4 * (50 + 60) * 0.9, "\(egress)")
         #expect(try #require(report["loss_percent"] as? Double) < 1)
     }
 
@@ -82,7 +109,7 @@ import Testing
         bench.standardOutput = FileHandle.nullDevice
         bench.standardError = FileHandle.nullDevice
         try bench.run()
-        let deadline = ContinuousClock.now + .seconds(60)
+        let deadline = ContinuousClock.now + .seconds(90)
         while bench.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
         if bench.isRunning { bench.terminate() }
         bench.waitUntilExit()
