@@ -46,13 +46,26 @@ import Testing
         #expect(try #require(report["loss_percent"] as? Double) < 1)
     }
 
-    /// `--ramp`: two steps of two audio participants, both held.
+    /// `--ramp`: steps of two audio participants, each measured; the largest load held is the
+    /// last step within < 1 % loss and p99 < 50 ms. (Whether a step holds its p99 depends on
+    /// how busy the machine is, so the test checks the bookkeeping, and loss, not the verdict.)
     @Test func rampAddsParticipantsStepByStep() async throws {
         let report = try await runBench(["audio", "--participants", "4", "--ramp", "2"], dev: true)
         let steps = try #require(report["ramp"] as? [[String: Any]])
-        #expect(steps.map { $0["participants"] as? Int } == [2, 4])
-        #expect(steps.allSatisfy { ($0["egress_pps"] as? Double ?? 0) > 0 })
-        #expect(report["largest_load_held"] as? Int == 4)
+        let sizes = steps.compactMap { $0["participants"] as? Int }
+        #expect(sizes == [2, 4] || sizes == [2], "\(sizes)")
+        for step in steps {
+            #expect((step["egress_pps"] as? Double ?? 0) > 0)
+            let loss = try #require(step["loss_percent"] as? Double)
+            #expect(loss < 1)
+            let p99 = step["latency_p99_ms"] as? Double ?? .infinity
+            #expect(step["held"] as? Bool == (loss < 1 && p99 < 50))
+        }
+        // Every step before the last was held (the ramp stops at the first that is not).
+        #expect(steps.dropLast().allSatisfy { $0["held"] as? Bool == true })
+        let held = steps.last { $0["held"] as? Bool == true }?["participants"] as? Int
+        #expect(report["largest_load_held"] as? Int == held)
+        if sizes == [2] { #expect(held == nil) }
     }
 
     /// Two participants exchanging 1 KiB messages over data channels through the room.
