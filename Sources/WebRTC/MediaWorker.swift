@@ -198,7 +198,7 @@ public final class MediaWorker: @unchecked Sendable {
             self.tickTask?.cancel()
             for transport in Array(self.transportsByID.values) { transport.close() }
             // Their descriptors are about to close (and may be reused): no more sendmmsg on them.
-            let sockets = [self.udp] + (self.udpIPv6.map { [$0] } ?? []) + Array(self.clientSockets.values)
+            let sockets = self.udpSockets
             for socket in sockets { socket.batch.close() }
             self.pendingBatches.removeAll()
             return Array(self.tcpConnections.values) + sockets.map(\.channel)
@@ -217,8 +217,7 @@ public final class MediaWorker: @unchecked Sendable {
         get async {
             (try? await eventLoop.submit {
                 var counters = self._counters
-                let sockets = [self.udp] + (self.udpIPv6.map { [$0] } ?? []) + Array(self.clientSockets.values)
-                counters.datagramsNotSent = sockets.reduce(0) { $0 &+ $1.batch.failed }
+                counters.datagramsNotSent = self.udpSockets.reduce(0) { $0 &+ $1.batch.failed }
                 return counters
             }.get()) ?? MediaWorkerCounters()
         }
@@ -330,7 +329,7 @@ public final class MediaWorker: @unchecked Sendable {
     func sendDatagram(via path: TransportPath, capacity: Int,
                       _ fill: (UnsafeMutableRawBufferPointer) -> Int) -> Bool {
         if case .udp(let remote, let socket) = path, capacity <= UDPSendBatch.slotSize {
-            guard let batch = sendBatch(for: socket) else { return false }
+            guard let batch = udpSocket(socket)?.batch else { return false }
             let wasEmpty = batch.count == 0
             guard batch.append(to: remote, fill) else { return false }
             if wasEmpty { pendingBatches.append(batch) }
@@ -349,9 +348,7 @@ public final class MediaWorker: @unchecked Sendable {
     private func write(_ buffer: ByteBuffer, via path: TransportPath) {
         switch path {
         case .udp(let remote, let socket):
-            let channel = socket == SocketIndex.ipv4 ? udp.channel
-                : socket == SocketIndex.ipv6 ? udpIPv6?.channel : clientSockets[socket]?.channel
-            channel?.writeAndFlush(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
+            udpSocket(socket)?.channel.writeAndFlush(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
         case .tcp(let connection):
             connection.write(buffer, promise: nil)
             unflushedTCP[ObjectIdentifier(connection)] = connection
@@ -359,12 +356,18 @@ public final class MediaWorker: @unchecked Sendable {
         datagramQueued()
     }
 
-    private func sendBatch(for socket: Int) -> UDPSendBatch? {
+    /// The worker's UDP socket with index `socket` (`TransportPath.udp`'s `socket`).
+    private func udpSocket(_ socket: Int) -> UDPSocket? {
         switch socket {
-        case SocketIndex.ipv4: udp.batch
-        case SocketIndex.ipv6: udpIPv6?.batch
-        default: clientSockets[socket]?.batch
+        case SocketIndex.ipv4: udp
+        case SocketIndex.ipv6: udpIPv6
+        default: clientSockets[socket]
         }
+    }
+
+    /// Every UDP socket of the worker (loop only).
+    private var udpSockets: [UDPSocket] {
+        [udp] + (udpIPv6.map { [$0] } ?? []) + Array(clientSockets.values)
     }
 
     private func datagramQueued() {
