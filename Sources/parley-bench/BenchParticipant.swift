@@ -42,7 +42,10 @@ final class BenchParticipant: WebRTCTransportDelegate {
     private(set) var receiveConnected = false
     private(set) var joinedAtMicroseconds: Int64?
     let joinStartedAtMicroseconds: Int64
-    var sending = false
+    var sending = false {
+        // Resuming starts the schedule afresh rather than catching up on the pause in a burst.
+        didSet { if sending && !oldValue { nextAudioAt = 0; nextDataAt = 0 } }
+    }
 
     // Measurements of the current window (`resetMeasurements` starts a new one).
     private(set) var sent = 0

@@ -154,7 +154,8 @@ struct ClientWorkers {
     }
 
     /// One measurement window: counters from zero, `duration` of sending with a progress line
-    /// per second (rates over that second, loss so far), `atHalf` run once halfway.
+    /// per second (rates over that second, loss so far), `atHalf` run once halfway; then a pause
+    /// for what is in flight before the counts are taken.
     func measure(for duration: Duration, serverPID: Int32?, progress: @escaping @Sendable (String) -> Void,
                  atHalf: (() async throws -> Void)? = nil) async throws -> MeasuredWindow {
         try await resetMeasurements()
@@ -182,7 +183,13 @@ struct ClientWorkers {
         }
         let measured = usage.finish()
         let seconds = (ContinuousClock.now - started).seconds
-        return MeasuredWindow(totals: try await collect(), seconds: seconds, usage: measured)
+        // What was sent in the window gets to arrive before counting (a loaded relay lags),
+        // then sending resumes for whatever comes next (a ramp's next step).
+        try await forEach { $0.sending = false }
+        try await Task.sleep(for: .milliseconds(300))
+        let totals = try await collect()
+        try await startParticipants()
+        return MeasuredWindow(totals: totals, seconds: seconds, usage: measured)
     }
 
     func shutdown() async throws {
