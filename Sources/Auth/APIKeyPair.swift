@@ -35,6 +35,8 @@ public struct APIKeyPair: Sendable, CustomStringConvertible {
     /// A fresh pair for "generated on first start and printed once": key id `API` followed by
     /// 12 base62 characters (~71 random bits, enough to never collide, it is not secret), and
     /// a secret of 32 random bytes written as unpadded base64url (43 characters, 256 bits).
+    /// The secret never starts with `-`, so it can follow `--api-secret` on a command line
+    /// without being taken for an option (it gives up log2(64/63) of a bit).
     public static func generate() -> APIKeyPair {
         var generator = SystemRandomNumberGenerator()
         return generate(using: &generator)
@@ -47,6 +49,10 @@ public struct APIKeyPair: Sendable, CustomStringConvertible {
         secretBytes.reserveCapacity(32)
         for _ in 0..<32 {
             secretBytes.append(UInt8.random(in: .min ... .max, using: &generator))
+        }
+        // The first character is the top 6 bits of the first byte; 62 is `-` in base64url.
+        while secretBytes[0] >> 2 == 62 {
+            secretBytes[0] = UInt8.random(in: .min ... .max, using: &generator)
         }
         let secret = Base64URL.encode(secretBytes)
         // Both parts are built to satisfy `init`'s checks (15-byte id, 43-byte secret).

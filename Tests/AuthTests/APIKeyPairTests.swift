@@ -56,6 +56,25 @@ struct ConstantGenerator: RandomNumberGenerator {
     #expect(pair.keyID == "API" + String(repeating: "z", count: 12))
 }
 
+/// Twelve bytes 0x41 for the key id, then 0xF8 (which starts a secret with `-`) for the
+/// secret's 32 bytes and six redraws of its first byte, then 0x41 again.
+struct LeadingDashGenerator: RandomNumberGenerator {
+    var calls = 0
+    mutating func next() -> UInt64 {
+        calls += 1
+        return (13...50).contains(calls) ? 0xF8F8_F8F8_F8F8_F8F8 : 0x4141_4141_4141_4141
+    }
+}
+
+@Test func generatedSecretsNeverStartWithADashSoTheyPassAsCommandLineValues() {
+    var generator = LeadingDashGenerator()
+    let pair = APIKeyPair.generate(using: &generator)
+    // Only the first byte was redrawn, until it no longer encoded to `-`.
+    #expect(pair.secret == base64URL(Data([0x41] + [UInt8](repeating: 0xF8, count: 31))))
+    #expect(generator.calls == 51)
+    for _ in 0..<2000 { #expect(!APIKeyPair.generate().secret.hasPrefix("-")) }
+}
+
 @Test func secretShorterThan32BytesIsRefused() {
     #expect(throws: APIKeyPairError.secretTooShort(bytes: 31, minimum: 32)) {
         try APIKeyPair(keyID: "APIkey", secret: String(repeating: "x", count: 31))

@@ -118,7 +118,7 @@ import Testing
         bench.executableURL = Self.binaries.appendingPathComponent("parley-bench")
         bench.arguments = arguments + ["--server", startup.url, "--duration", "3", "--workers", "1",
                                        "--server-pid", "\(server.processIdentifier)", "--json", json]
-            + (dev ? [] : ["--api-key", startup.key, "--api-secret", startup.secret])
+            + (dev ? [] : ["--api-key=\(startup.key)", "--api-secret=\(startup.secret)"])
         bench.standardOutput = FileHandle.nullDevice
         bench.standardError = FileHandle.nullDevice
         try bench.run()
