@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "SRTP", targets: ["SRTP"]),
         .library(name: "SCTP", targets: ["SCTP"]),
         .library(name: "WebRTC", targets: ["WebRTC"]),
+        .library(name: "CongestionControl", targets: ["CongestionControl"]),
         .library(name: "SFU", targets: ["SFU"]),
         .library(name: "Store", targets: ["Store"]),
         .library(name: "Auth", targets: ["Auth"]),
@@ -78,7 +79,10 @@ let package = Package(
             ],
             swiftSettings: strictSwift
         ),
-        .target(name: "SFU", dependencies: ["WebRTC", "RTP", "SDP", "ICE", "DTLS", "SCTP"], swiftSettings: strictSwift),
+        // Transport-wide congestion control (transport-cc both ways, the send-side estimator).
+        .target(name: "CongestionControl", dependencies: ["RTP"], swiftSettings: strictSwift),
+        .target(name: "SFU", dependencies: ["WebRTC", "RTP", "SDP", "ICE", "DTLS", "SCTP", "CongestionControl"],
+                swiftSettings: strictSwift),
 
         // MARK: Room state, control plane, executables
         .target(
@@ -120,7 +124,7 @@ let package = Package(
         .executableTarget(
             name: "parley-bench",
             dependencies: [
-                "WebRTC", "RTP", "SDP", "ICE", "DTLS", "SCTP", "Signaling", "Auth",
+                "WebRTC", "RTP", "SDP", "ICE", "DTLS", "SCTP", "Signaling", "Auth", "CongestionControl",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -144,7 +148,9 @@ let package = Package(
                                                          .product(name: "NIOCore", package: "swift-nio"),
                                                          .product(name: "NIOPosix", package: "swift-nio")],
                     swiftSettings: strictSwift),
-        .testTarget(name: "SFUTests", dependencies: ["SFU", "WebRTC", "RTP", "SDP", "ICE", "DTLS", "SCTP"],
+        .testTarget(name: "CongestionControlTests", dependencies: ["CongestionControl", "RTP"],
+                    swiftSettings: strictSwift),
+        .testTarget(name: "SFUTests", dependencies: ["SFU", "CongestionControl", "WebRTC", "RTP", "SDP", "ICE", "DTLS", "SCTP"],
                     swiftSettings: strictSwift),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strictSwift),
         .testTarget(name: "AuthTests", dependencies: ["Auth", .product(name: "JWTKit", package: "jwt-kit")],

@@ -144,6 +144,17 @@ public struct ConnectionQualityUpdate: Sendable, Equatable, Codable {
     public init(updates: [ConnectionQualityInfo]) { self.updates = updates }
 }
 
+/// `bandwidth_estimate`: what the server estimates the client's subscriber connection carries
+/// (send-side, from transport-cc feedback) and what it sends on it now, in bits per second.
+public struct BandwidthEstimate: Sendable, Equatable, Codable {
+    public var availableBitrate: Int
+    public var allocatedBitrate: Int
+    public init(availableBitrate: Int, allocatedBitrate: Int) {
+        self.availableBitrate = availableBitrate
+        self.allocatedBitrate = allocatedBitrate
+    }
+}
+
 /// `subscription_paused`: the server stopped (or resumed) forwarding a subscribed track on its
 /// own accord, so the client can show a placeholder instead of a frozen frame.
 public struct SubscriptionPaused: Sendable, Equatable, Codable {

@@ -183,17 +183,33 @@ public final class WebRTCTransport {
         try dtls.write(applicationData: bytes)
     }
 
+    /// Sends one RTP packet that `write` composes straight into its datagram: `write` gets at
+    /// least `maximumLength` bytes and returns the packet's length (0 sends nothing). This lets
+    /// a sender change the packet (add a header extension) in the one copy SRTP needs anyway.
+    @discardableResult
+    public func sendRTP(maximumLength: Int, _ write: (UnsafeMutableRawBufferPointer) -> Int) -> Bool {
+        compose(maximumLength: maximumLength, isRTCP: false, write)
+    }
+
     private func send(_ packet: UnsafeRawBufferPointer, isRTCP: Bool) -> Bool {
+        compose(maximumLength: packet.count, isRTCP: isRTCP) { target in
+            guard let base = target.baseAddress, let source = packet.baseAddress else { return 0 }
+            base.copyMemory(from: source, byteCount: packet.count)
+            return packet.count
+        }
+    }
+
+    private func compose(maximumLength: Int, isRTCP: Bool, _ write: (UnsafeMutableRawBufferPointer) -> Int) -> Bool {
         guard case .connected = state, let session = sendSession, let remotePath else { return false }
         let trailer = isRTCP ? session.profile.rtcpTrailerLength : session.profile.rtpTrailerLength
-        // Copied once, into the datagram's place in the send batch, and encrypted there.
-        return worker.sendDatagram(via: remotePath, capacity: packet.count + trailer) { target in
-            guard let base = target.baseAddress, let source = packet.baseAddress,
-                  target.count >= packet.count + trailer else { return 0 }
-            base.copyMemory(from: source, byteCount: packet.count)
+        // Written once, into the datagram's place in the send batch, and encrypted there.
+        return worker.sendDatagram(via: remotePath, capacity: maximumLength + trailer) { target in
+            guard target.count >= maximumLength + trailer else { return 0 }
+            let length = write(UnsafeMutableRawBufferPointer(rebasing: target[0..<maximumLength]))
+            guard length > 0, length <= maximumLength else { return 0 }
             do {
-                return isRTCP ? try session.protectRTCP(target, length: packet.count)
-                              : try session.protectRTP(target, length: packet.count)
+                return isRTCP ? try session.protectRTCP(target, length: length)
+                              : try session.protectRTP(target, length: length)
             } catch {
                 return 0
             }

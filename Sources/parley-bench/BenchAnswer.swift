@@ -8,7 +8,8 @@ import SDP
 struct BenchAnswer {
     let credentials: ICECredentials
     let fingerprints: [CertificateFingerprint]
-    let serverAddress: SocketAddress
+    /// Where to send: the server's candidate, or a link emulator in front of it.
+    var serverAddress: SocketAddress
 
     init(sdp: String) throws(BenchError) {
         let description: SessionDescription

@@ -19,12 +19,19 @@ struct BenchCommand: AsyncParsableCommand {
               data     every participant sends 1 KiB messages on a reliable data channel (the
                        room relays them to everyone else): messages/s, loss, latency
               echo     every participant sends audio and video to POST /v1/echo and gets it back
+              qoe      one simulcast publisher, one subscriber behind the link emulator (default:
+                       5,000 kbit/s, 500 at 20 s, 5,000 at 40 s, 50 ms RTT, 1 % loss; run it with
+                       --duration 60): per second the capacity, the server's estimate, the layer,
+                       what arrived, loss and frozen video; then the down-switch, recovery,
+                       freeze, flapping, bottleneck use and overshoot loss
+            The link emulator (--link-*) sits between one participant's receiving transport and
+            the server: a rate limit with a bounded queue, delay, jitter, random and bursty loss.
             Against a server started with --dev no key is needed; otherwise pass --api-key and
             --api-secret (the room is created over REST and join tokens are signed here).
             """
     )
 
-    @Argument(help: "The scenario to run: meeting, webinar, audio, data or echo.")
+    @Argument(help: "The scenario to run: meeting, webinar, audio, data, qoe or echo.")
     var scenario: String
 
     @Option(help: "The server's base URL, e.g. http://127.0.0.1:7800/.")
@@ -48,6 +55,13 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "The bandwidth subscribers report in REMB, kbit/s.")
     var subscriberBandwidth: Int = 100_000
 
+    @Flag(inversion: .prefixedNo, help: """
+        Subscribers negotiate transport-cc and send its feedback every 50 ms, as browsers do, so the server \
+        estimates their downlink from delay (default: on in qoe; off in the load scenarios, where a loaded \
+        bench's own receive timing would be read as congestion and REMB reports --subscriber-bandwidth).
+        """)
+    var transportCC: Bool?
+
     @Option(help: "Add this many participants per step, measuring each step for --duration, until one loses ≥ 1 % or has p99 ≥ 50 ms.")
     var ramp: Int?
 
@@ -69,6 +83,30 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Data scenario: message size in bytes.")
     var messageSize: Int = 1_024
 
+    @Option(help: "Link emulator: downlink rate in kbit/s at the start.")
+    var linkRate: Int?
+
+    @Option(help: "Link emulator: rate changes, seconds:kbit/s, e.g. 20:500,40:5000.")
+    var linkSchedule: String?
+
+    @Option(help: "Link emulator: one-way delay in ms, each direction (RTT is twice this).")
+    var linkDelay: Double?
+
+    @Option(help: "Link emulator: extra downlink delay in ms, uniform in 0…this (order kept).")
+    var linkJitter: Double?
+
+    @Option(help: "Link emulator: random downlink loss in percent.")
+    var linkLoss: Double?
+
+    @Option(help: "Link emulator: bursty loss, ENTER,LEAVE percent per packet (Gilbert-Elliott: every packet in a burst is lost).")
+    var linkBurstLoss: String?
+
+    @Option(help: "Link emulator: the bottleneck queue, in ms at the current rate (drop tail).")
+    var linkQueue: Double = 200
+
+    @Option(help: "Link emulator: the participant whose receiving transport goes through it.")
+    var linkParticipant: Int = 1
+
     @Option(help: "Process id of a server on this machine, to report its CPU and memory from /proc.")
     var serverPID: Int32?
 
@@ -85,6 +123,33 @@ struct BenchCommand: AsyncParsableCommand {
     var room: String?
 
     static let scenarios = ["echo"] + RoomScenario.Kind.allCases.map(\.rawValue)
+
+    static func burstLoss(_ text: String) -> (enter: Double, leave: Double)? {
+        let parts = text.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 2, parts.allSatisfy({ $0 > 0 && $0 <= 100 }) else { return nil }
+        return (parts[0] / 100, parts[1] / 100)
+    }
+
+    /// The link emulator's conditions from the options; the qoe scenario's defaults when none is
+    /// given there; nil when no link is asked for.
+    func linkConditions() -> LinkConditions? {
+        let given = linkRate != nil || linkSchedule != nil || linkDelay != nil || linkJitter != nil
+            || linkLoss != nil || linkBurstLoss != nil
+        guard given || scenario == "qoe" else { return nil }
+        var conditions = LinkConditions()
+        conditions.rateBitsPerSecond = (linkRate ?? (scenario == "qoe" ? 5_000 : nil)).map { $0 * 1000 }
+        conditions.schedule = (linkSchedule ?? (scenario == "qoe" && !given ? "20:500,40:5000" : nil))
+            .flatMap(LinkConditions.parseSchedule) ?? []
+        conditions.delayMicroseconds = Int64((linkDelay ?? (scenario == "qoe" ? 25 : 0)) * 1000)
+        conditions.jitterMicroseconds = Int64((linkJitter ?? 0) * 1000)
+        conditions.randomLoss = (linkLoss ?? (scenario == "qoe" ? 1 : 0)) / 100
+        if let burst = linkBurstLoss.flatMap(Self.burstLoss) {
+            conditions.burstEnter = burst.enter
+            conditions.burstLeave = burst.leave
+        }
+        conditions.queueMicroseconds = Int64(linkQueue * 1000)
+        return conditions
+    }
 
     mutating func validate() throws {
         guard Self.scenarios.contains(scenario) else {
@@ -111,6 +176,23 @@ struct BenchCommand: AsyncParsableCommand {
             guard scenario != "echo" else { throw ValidationError("--processes and --ramp are for the room scenarios") }
         }
         guard ramp == nil || processes == 1 else { throw ValidationError("--ramp runs in one process") }
+        if let linkSchedule, LinkConditions.parseSchedule(linkSchedule) == nil {
+            throw ValidationError("--link-schedule takes seconds:kbit/s pairs, e.g. 20:500,40:5000")
+        }
+        if let linkBurstLoss, Self.burstLoss(linkBurstLoss) == nil {
+            throw ValidationError("--link-burst-loss takes ENTER,LEAVE percentages, e.g. 1,30")
+        }
+        guard (linkLoss ?? 0) >= 0 && (linkLoss ?? 0) < 100, (linkRate ?? 8) >= 8, linkQueue > 0,
+              (linkDelay ?? 0) >= 0, (linkJitter ?? 0) >= 0 else {
+            throw ValidationError("--link-* values must be positive (loss below 100 %)")
+        }
+        if scenario == "qoe" {
+            guard processes == 1, ramp == nil else { throw ValidationError("qoe runs in one process, without --ramp") }
+        } else if linkConditions() != nil {
+            guard processes == 1, scenario != "echo" else {
+                throw ValidationError("the link emulator works in one process, in the room scenarios")
+            }
+        }
     }
 
     static func bitrates(_ list: String) -> [Int]? {
@@ -124,6 +206,7 @@ struct BenchCommand: AsyncParsableCommand {
         var settings = BenchParticipant.Settings()
         settings.videoBitrates = Self.bitrates(videoBitrates) ?? settings.videoBitrates
         settings.receiveBandwidth = UInt64(max(1, subscriberBandwidth)) * 1000
+        settings.transportCC = transportCC ?? (scenario == "qoe")
         settings.dataMessagesPerSecond = max(1, messageRate)
         settings.dataMessageSize = min(max(messageSize, 32), 200_000)
         let quiet = childResult != nil
@@ -157,6 +240,14 @@ struct BenchCommand: AsyncParsableCommand {
                 workerCount: workers, settings: settings, serverPID: serverPID)
             scenario.publisherCount = publishers
             scenario.rampStep = ramp
+            scenario.link = linkConditions()
+            scenario.linkParticipant = linkParticipant
+            if kind == .qoe {
+                let qoe = try await scenario.runQoE(progress: progress)
+                print(qoe.table)
+                if let json { try Self.write(qoe, to: json) }
+                return
+            }
             if let childResult {
                 scenario.coordination = .child(resultPath: childResult)
             } else if !children.isEmpty {
@@ -176,11 +267,13 @@ struct BenchCommand: AsyncParsableCommand {
         }
         guard childResult == nil else { return }
         print(report.table)
-        if let json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(report).write(to: URL(fileURLWithPath: json))
-        }
+        if let json { try Self.write(report, to: json) }
+    }
+
+    static func write(_ report: some Encodable, to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(report).write(to: URL(fileURLWithPath: path))
     }
 
     /// The command line of a child process running participants `first ..< first + count`.
@@ -189,8 +282,10 @@ struct BenchCommand: AsyncParsableCommand {
                          "--first-index", "\(first)", "--total-participants", "\(total)",
                          "--duration", "\(duration)", "--workers", "\(workers)", "--video-bitrates", videoBitrates,
                          "--publishers", "\(publishers)", "--subscriber-bandwidth", "\(subscriberBandwidth)",
-                         "--message-rate", "\(messageRate)", "--message-size", "\(messageSize)"]
-        if let apiKey, let apiSecret { arguments += ["--api-key", apiKey, "--api-secret", apiSecret] }
+                         "--message-rate", "\(messageRate)", "--message-size", "\(messageSize)",
+                         (transportCC ?? false) ? "--transport-cc" : "--no-transport-cc"]
+        // `=`: a secret may begin with `-`.
+        if let apiKey, let apiSecret { arguments += ["--api-key=\(apiKey)", "--api-secret=\(apiSecret)"] }
         return arguments
     }
 }

@@ -1,4 +1,5 @@
 import Glibc
+import CongestionControl
 import RTP
 import SCTP
 import WebRTC
@@ -26,7 +27,12 @@ final class BenchParticipant: WebRTCTransportDelegate {
         var dataMessageSize = 1_024
         /// What a subscriber reports in REMB, bits/s.
         var receiveBandwidth: UInt64 = 100_000_000
+        /// Answer transport-cc when offered, and send its feedback.
+        var transportCC = true
     }
+
+    /// How often transport-cc feedback goes back (libwebrtc sends it every 50-100 ms).
+    static let transportFeedbackInterval: Int64 = 50_000
 
     let index: Int
     let settings: Settings
@@ -39,6 +45,29 @@ final class BenchParticipant: WebRTCTransportDelegate {
     var rembNegotiated = false {
         didSet { feedback.estimate = rembNegotiated ? settings.receiveBandwidth : nil }
     }
+    /// The transport-cc header extension id the subscriber answer kept; nil: not negotiated.
+    var transportWideExtensionID: UInt8? {
+        didSet {
+            if transportWideExtensionID != nil, transportWideFeedback == nil {
+                transportWideFeedback = TransportWideFeedbackRecorder(senderSSRC: feedback.ssrc)
+            }
+        }
+    }
+    private var transportWideFeedback: TransportWideFeedbackRecorder?
+    /// RTX SSRC → the media SSRC it repairs, and the RTX payload types (from subscribe offers).
+    var rtxSSRCs: [UInt32: UInt32] = [:]
+    var rtxPayloadTypes: Set<UInt8> = []
+    /// What a browser would have shown of each received video stream (by SSRC).
+    private(set) var videoRender: [UInt32: VideoRenderTracker] = [:]
+    /// The simulcast layer the last video packet came from, and how often that changed.
+    private(set) var lastVideoLayer: Int?
+    private(set) var videoLayerSwitches = 0
+    private var lastSendDue: Int64?
+    /// The longest gap between two turns of this participant's send timer (its loop was busy).
+    private(set) var longestTickGap: Int64 = 0
+    /// When the received layer changed, and to what (the first packet counts as a change).
+    private(set) var videoLayerChanges: [(at: Int64, layer: Int)] = []
+    private var nextTransportFeedbackAt: Int64 = 0
     private(set) var receiveConnected = false
     private(set) var joinedAtMicroseconds: Int64?
     let joinStartedAtMicroseconds: Int64
@@ -58,6 +87,9 @@ final class BenchParticipant: WebRTCTransportDelegate {
     private(set) var keyFrameWaits: [Int64] = []
     private(set) var keyFrameRequests = 0
     var feedbackSent: (nacks: Int, plis: Int) { (feedback.nacksSent, feedback.plisSent) }
+    /// RTP packets expected and received over every incoming stream (by sequence number, so
+    /// repaired packets count as received and forwarding's deliberate drops leave no gap).
+    var rtpTotals: (expected: Int, received: Int) { feedback.totals }
 
     private var buffer = [UInt8](repeating: 0, count: 1500)
     private var audioSequence: UInt16 = 0
@@ -112,6 +144,14 @@ final class BenchParticipant: WebRTCTransportDelegate {
         keyFrameWaits.removeAll()
     }
 
+    /// The qoe scenario's measurement starts: freezes and layer changes count from here.
+    func startQoEMeasurement() {
+        for ssrc in videoRender.keys { videoRender[ssrc]?.resetStatistics() }
+        videoLayerChanges.removeAll()
+        videoLayerSwitches = 0
+        longestTickGap = 0
+    }
+
     /// Starts timing a switch to `layer`: the wait ends, per sender, at its first packet there.
     func timeLayerSwitch(to layer: Int) {
         layerSwitch = (BenchStamp.videoStream(layer: layer), clock.nowMicroseconds(), [])
@@ -119,8 +159,23 @@ final class BenchParticipant: WebRTCTransportDelegate {
 
     /// Sends every packet that is due by `now`, and the periodic receiver report.
     func sendDue(now: Int64) {
+        if let last = lastSendDue, now - last > longestTickGap { longestTickGap = now - last }
+        lastSendDue = now
         if let receiveTransport, let report = feedback.periodicReport(now: now) {
             report.withUnsafeBytes { _ = receiveTransport.sendRTCP($0) }
+        }
+        for ssrc in videoRender.keys {
+            guard let repair = videoRender[ssrc]?.poll(at: now), let receiveTransport else { continue }
+            if let packet = feedback.repairRequest(repair, ssrc: ssrc) {
+                packet.withUnsafeBytes { _ = receiveTransport.sendRTCP($0) }
+            }
+        }
+        if let receiveTransport, now >= nextTransportFeedbackAt, var recorder = transportWideFeedback {
+            nextTransportFeedbackAt = now + Self.transportFeedbackInterval
+            for packet in recorder.poll(nowMicroseconds: now) {
+                packet.withUnsafeBytes { _ = receiveTransport.sendRTCP($0) }
+            }
+            transportWideFeedback = recorder
         }
         guard sending, let transport else { return }
         if settings.sendsData {
@@ -290,10 +345,45 @@ final class BenchParticipant: WebRTCTransportDelegate {
         let stamp = recordArrival(of: UnsafeRawBufferPointer(packet), stampEndingAt: header.payloadRange.upperBound)
         // The echo service sends back on the sending transport; feedback is for room subscribers.
         guard transport === receiveTransport else { return }
+        if let id = transportWideExtensionID,
+           let value = (try? header.extensionValue(TransportWideSequenceNumberExtension.self, id: id,
+                                                   in: UnsafeRawBufferPointer(packet))) ?? nil {
+            transportWideFeedback?.record(sequenceNumber: value.sequenceNumber, arrivalMicroseconds: clock.nowMicroseconds())
+        }
+        // Probe padding: counted by transport-cc above, nothing else to learn from it.
+        guard header.payloadRange.count > 0 else { return }
+        // RTX (RFC 4588 §4): the original sequence number, then the original payload.
+        var ssrc = header.ssrc, sequence = header.sequenceNumber, payload = header.payloadRange
+        if rtxPayloadTypes.contains(header.payloadType), let media = rtxSSRCs[header.ssrc] {
+            guard payload.count > 2 else { return }
+            ssrc = media
+            sequence = UInt16(packet[payload.lowerBound]) << 8 | UInt16(packet[payload.lowerBound + 1])
+            payload = (payload.lowerBound + 2)..<payload.upperBound
+        }
         let isVideo = stamp.map { $0.stream != BenchStamp.audioStream } ?? false
-        if let nackOrPLI = feedback.received(ssrc: header.ssrc, sequence: header.sequenceNumber, isVideo: isVideo) {
+        if isVideo, let stamp {
+            trackVideo(packet, ssrc: ssrc, sequence: sequence, marker: header.marker, payload: payload, stamp: stamp)
+        }
+        if let nackOrPLI = feedback.received(ssrc: ssrc, sequence: sequence, isVideo: isVideo) {
             nackOrPLI.withUnsafeBytes { _ = transport.sendRTCP($0) }
         }
+    }
+
+    /// Feeds the stream's render tracker and notes the layer it came from.
+    private func trackVideo(_ packet: UnsafeMutableRawBufferPointer, ssrc: UInt32, sequence: UInt16, marker: Bool,
+                            payload: Range<Int>, stamp: BenchStamp) {
+        // The synthetic VP8 descriptor is 6 bytes: S bit in the first, then the P bit (0: key frame).
+        let startsKeyFrame = payload.count > 6 && packet[payload.lowerBound] & 0x10 != 0
+            && packet[payload.lowerBound + 6] & 0x01 == 0
+        let isNew = videoRender[ssrc, default: VideoRenderTracker()].received(
+            sequence: sequence, marker: marker, startsKeyFrame: startsKeyFrame, at: clock.nowMicroseconds())
+        // A repair of an older packet says nothing about the layer being sent now.
+        guard isNew else { return }
+        let layer = Int(stamp.stream) - 1
+        guard layer != lastVideoLayer else { return }
+        if lastVideoLayer != nil { videoLayerSwitches += 1 }
+        lastVideoLayer = layer
+        videoLayerChanges.append((clock.nowMicroseconds(), layer))
     }
 
     /// Counts a packet or message whose stamp ends at `end`, its one-way latency, and the end of
@@ -301,11 +391,11 @@ final class BenchParticipant: WebRTCTransportDelegate {
     @discardableResult
     private func recordArrival(of bytes: UnsafeRawBufferPointer, stampEndingAt end: Int) -> BenchStamp? {
         guard let stamp = BenchStamp(in: bytes, endingAt: end) else { return nil }
-        guard streams.record(stamp) else {
+        let now = clock.nowMicroseconds()
+        guard streams.record(stamp, at: now) else {
             duplicates += 1
             return stamp
         }
-        let now = clock.nowMicroseconds()
         receivedBytes += bytes.count
         latency.record(microseconds: now - stamp.sentAt)
         if let layerSwitch, stamp.stream == layerSwitch.stream, !layerSwitch.seen.contains(stamp.sender) {

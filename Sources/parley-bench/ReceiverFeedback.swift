@@ -83,6 +83,24 @@ struct ReceiverFeedback {
         return feedback
     }
 
+    /// Packets expected and received over every source (RFC 3550 §6.4.1's counts).
+    var totals: (expected: Int, received: Int) {
+        sources.values.reduce((0, 0)) { ($0.0 + Int($1.highest - $1.baseSequence + 1), $0.1 + $1.received) }
+    }
+
+    /// A NACK again, or a PLI, for what a video stream's render tracker still misses.
+    mutating func repairRequest(_ repair: VideoRenderTracker.Repair, ssrc mediaSSRC: UInt32) -> [UInt8]? {
+        let sources = RTCPFeedbackSources(senderSSRC: ssrc, mediaSSRC: mediaSSRC)
+        switch repair {
+        case .nack(let sequenceNumbers):
+            nacksSent += 1
+            return try? RTCPGenericNACK.build(sources: sources, lostSequenceNumbers: sequenceNumbers)
+        case .keyFrame:
+            plisSent += 1
+            return try? RTCPPictureLossIndication.build(sources: sources)
+        }
+    }
+
     /// The periodic compound packet (RR, then REMB) when one is due at `now`.
     mutating func periodicReport(now: Int64) -> [UInt8]? {
         guard now >= nextReportAt, !sources.isEmpty else { return nil }

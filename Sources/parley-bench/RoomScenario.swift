@@ -6,6 +6,7 @@ import FoundationNetworking
 #endif
 import ICE
 import NIOConcurrencyHelpers
+import NIOCore
 import SDP
 import Signaling
 import WebRTC
@@ -19,13 +20,15 @@ import WebRTC
 /// - `audio`: everyone publishes Opus only and receives everyone else.
 /// - `data`: everyone opens a reliable data channel and sends 1 KiB messages that the room
 ///   relays to everyone else.
+/// - `qoe`: one simulcast publisher and one subscriber behind the link emulator; reports each
+///   second what the subscriber got (`RoomScenario+QoE.swift`).
 ///
 /// Subscribers ask for a simulcast layer per video track (`update_subscription`, as a browser
 /// does for the size it renders at): the top layer, or the one below for every other
 /// subscriber. Halfway through the run they swap, timing the wait for the new layer's key frame.
 struct RoomScenario {
     enum Kind: String, CaseIterable {
-        case meeting, webinar, audio, data
+        case meeting, webinar, audio, data, qoe
     }
 
     let kind: Kind
@@ -48,17 +51,28 @@ struct RoomScenario {
     var rampStep: Int?
     /// Several bench processes: how this one lines up with the others.
     var coordination: BenchCoordination = .alone
+    /// The emulated link in front of one participant's receiving transport, if any.
+    var link: LinkConditions?
+    var linkParticipant = 1
 
-    func publishes(_ index: Int) -> Bool { kind != .webinar || index < publisherCount }
-
-    var videoLayerCount: Int {
-        kind == .meeting || kind == .webinar ? min(settings.videoBitrates.count, SyntheticVideoLayer.rids.count) : 0
+    func publishes(_ index: Int) -> Bool {
+        switch kind {
+        case .webinar: index < publisherCount
+        case .qoe: index == 0
+        default: true
+        }
     }
 
-    /// The layer subscriber `index` asks for first; it swaps to the other one halfway.
+    var videoLayerCount: Int {
+        kind == .meeting || kind == .webinar || kind == .qoe
+            ? min(settings.videoBitrates.count, SyntheticVideoLayer.rids.count) : 0
+    }
+
+    /// The layer subscriber `index` asks for first; it swaps to the other one halfway (the qoe
+    /// subscriber asks for the top layer and keeps asking for it: bandwidth decides).
     func initialLayer(of index: Int) -> Int {
         let top = max(0, videoLayerCount - 1)
-        return index % 2 == 0 || top == 0 ? top : top - 1
+        return index % 2 == 0 || top == 0 || kind == .qoe ? top : top - 1
     }
 
     func swappedLayer(of index: Int) -> Int {
@@ -112,13 +126,19 @@ struct RoomScenario {
         } catch {
             outcome = .failure(error)
         }
+        try await tearDown(members: members, ticks: ticks, clients: clients)
+        return try outcome.get()
+    }
+
+    /// Leaves first, as a browser does, so the server sees leaves and not lost connections;
+    /// then the clients, their workers and any link emulator stop.
+    func tearDown(members: [JoinedMember], ticks: [RepeatedTask], clients: ClientWorkers) async throws {
         for tick in ticks { tick.cancel() }
-        // Leave first, as a browser does, so the server sees leaves and not lost connections.
         for joined in members { joined.connection.close() }
         for joined in members { await joined.session.value }
+        for joined in members { joined.member.link?.stop() }
         _ = try? await clients.collect(distributions: false, closing: true)
         try await clients.shutdown()
-        return try outcome.get()
     }
 
     /// Adds `step` participants at a time, measuring each step for `duration`, until one misses
@@ -155,7 +175,7 @@ struct RoomScenario {
 
     /// Joins participants `indices` one at a time, as people arrive (so join times are not a
     /// thundering herd's); `count` participants are in the room once they are in.
-    private func join(_ indices: Range<Int>, among count: Int, members: inout [JoinedMember], clients: ClientWorkers,
+    func join(_ indices: Range<Int>, among count: Int, members: inout [JoinedMember], clients: ClientWorkers,
                       clock: BenchClock, context: DTLSContext,
                       progress: @escaping @Sendable (String) -> Void) async throws {
         var settings = self.settings
@@ -164,9 +184,10 @@ struct RoomScenario {
         settings.sendsData = kind == .data
         for index in indices {
             let connection = SignalingConnection(server: server, token: try await token(for: "bench-\(index)"))
+            let emulated = link.flatMap { index == linkParticipant ? LinkAttachment(conditions: $0, clock: clock) : nil }
             let member = RoomMember(index: index, publishes: publishes(index), layer: initialLayer(of: index),
                                     settings: settings, clock: clock, context: context, clients: clients,
-                                    connection: connection)
+                                    connection: connection, link: emulated)
             members.append(JoinedMember(member: member, connection: connection,
                                         session: Task { await member.run(progress: progress) }))
             try await clients.waitUntil(members.count, timeout: .seconds(10)) { $0.joinMilliseconds != nil }
@@ -175,7 +196,7 @@ struct RoomScenario {
 
     /// Waits until this process's receivers are connected, starts everyone sending, and lets a
     /// second pass for key frames and subscriptions to settle.
-    private func settle(members: [JoinedMember], among count: Int, clients: ClientWorkers) async throws {
+    func settle(members: [JoinedMember], among count: Int, clients: ClientWorkers) async throws {
         if kind == .data {
             try await clients.waitUntil(members.count, timeout: .seconds(20)) { $0.dataReady }
         } else {
@@ -214,7 +235,7 @@ struct RoomScenario {
     }
 
     /// `POST /v1/rooms`; a room that already exists is fine.
-    private func createRoom(signedBy key: APIKeyPair) async throws {
+    func createRoom(signedBy key: APIKeyPair) async throws {
         let admin = try await TokenIssuer(key: key).mint(identity: "parley-bench", grants: VideoGrants(roomCreate: true),
                                                          validFor: .seconds(60))
         var request = URLRequest(url: server.appendingPathComponent("v1/rooms"))
@@ -231,6 +252,39 @@ struct RoomScenario {
     }
 }
 
+/// What `bandwidth_estimate` and `subscription_paused` told a subscriber.
+struct DownlinkReports: Sendable {
+    var availableBitrate: Int?
+    var allocatedBitrate: Int?
+    var pauses = 0
+}
+
+/// The link emulator a member's receiving transport goes through, made when it connects.
+final class LinkAttachment: Sendable {
+    let conditions: LinkConditions
+    let clock: BenchClock
+    private let emulator = NIOLockedValueBox<LinkEmulator?>(nil)
+
+    init(conditions: LinkConditions, clock: BenchClock) {
+        self.conditions = conditions
+        self.clock = clock
+    }
+
+    var current: LinkEmulator? { emulator.withLockedValue { $0 } }
+
+    /// Starts the emulator (once) and returns the address to use in place of the server's.
+    func start(forwardingTo server: SocketAddress) throws -> SocketAddress {
+        try emulator.withLockedValue { existing in
+            if let existing { return existing.clientFacingAddress }
+            let started = try LinkEmulator(forwardingTo: server, conditions: conditions, clock: clock)
+            existing = started
+            return started.clientFacingAddress
+        }
+    }
+
+    func stop() { emulator.withLockedValue { $0?.stop() } }
+}
+
 /// One participant's signaling: join, publish, answer subscribe offers, ask for simulcast
 /// layers, ping.
 struct RoomMember: Sendable {
@@ -244,9 +298,14 @@ struct RoomMember: Sendable {
     let receiveCredentials = ICECredentials.random()
     /// Other participants' video tracks, and the layer asked for on them.
     private let video = NIOLockedValueBox<(tracks: Set<String>, layer: Int)>(([], 0))
+    /// The link emulator its receiving transport goes through, if it has one.
+    let link: LinkAttachment?
+    /// What the server said about its downlink.
+    let downlink = NIOLockedValueBox(DownlinkReports())
 
     init(index: Int, publishes: Bool, layer: Int, settings: BenchParticipant.Settings, clock: BenchClock,
-         context: DTLSContext, clients: ClientWorkers, connection: SignalingConnection) {
+         context: DTLSContext, clients: ClientWorkers, connection: SignalingConnection, link: LinkAttachment? = nil) {
+        self.link = link
         participant = UncheckedParticipant(BenchParticipant(index: index, settings: settings, clock: clock))
         self.publishes = publishes
         self.context = context
@@ -286,6 +345,13 @@ struct RoomMember: Sendable {
                     try await connect(BenchAnswer(sdp: answer.sdp), credentials: sendCredentials, receiving: false)
                 case .subscribeOffer(let offer):
                     connection.send(.subscribeAnswer(try await answer(offer)))
+                case .bandwidthEstimate(let estimate):
+                    downlink.withLockedValue {
+                        $0.availableBitrate = estimate.availableBitrate
+                        $0.allocatedBitrate = estimate.allocatedBitrate
+                    }
+                case .subscriptionPaused(let paused):
+                    downlink.withLockedValue { $0.pauses += paused.paused ? 1 : 0 }
                 case .error(let error):
                     progress("participant \(index): server error \(error.code.rawValue): \(error.message)")
                 case .leave(let leave):
@@ -359,8 +425,27 @@ struct RoomMember: Sendable {
         let remb = description.mediaSections.contains { section in
             section.codecs.contains { $0.feedback.contains { $0.type == "goog-remb" } }
         }
+        // transport-cc as a browser answers it: the offered id, when the codec offers the feedback.
+        let transportWideID: UInt8? = participant.participant.settings.transportCC
+            ? description.mediaSections.lazy.compactMap { section -> UInt8? in
+                guard section.codecs.contains(where: { $0.feedback.contains { $0.type == "transport-cc" } }),
+                      let map = section.extensionMaps.first(where: { $0.uri == SDPOfferHeaderExtension.transportWideCCURI })
+                else { return nil }
+                return UInt8(exactly: map.id)
+            }.first
+            : nil
+        // RFC 4588 §8: each FID group pairs a media SSRC with the RTX SSRC that repairs it.
+        var repairs: [UInt32: UInt32] = [:]
+        for group in description.mediaSections.flatMap(\.sourceGroups) where group.semantics == "FID" && group.ssrcs.count == 2 {
+            repairs[group.ssrcs[1]] = group.ssrcs[0]
+        }
+        let rtxPayloadTypes = Set(description.mediaSections.flatMap(\.codecs).compactMap(\.retransmissionPayloadType))
+        let rtxSSRCs = repairs
         let hasTransport = try await worker.submit {
+            participant.participant.rtxSSRCs.merge(rtxSSRCs) { $1 }
+            participant.participant.rtxPayloadTypes.formUnion(rtxPayloadTypes)
             participant.participant.rembNegotiated = remb
+            participant.participant.transportWideExtensionID = transportWideID
             return participant.participant.receiveTransport != nil
         }
         if !hasTransport, description.mediaSections.contains(where: { $0.port != 0 }) {
@@ -368,11 +453,16 @@ struct RoomMember: Sendable {
         }
         let sdp = SubscriberAnswer.sdp(answering: description, credentials: receiveCredentials,
                                        fingerprint: context.certificate.fingerprint,
-                                       sessionID: UInt64(1_000 + index))
+                                       sessionID: UInt64(1_000 + index), transportWideExtensionID: transportWideID)
         return SubscribeAnswer(sdp: sdp, version: offer.version)
     }
 
     private func connect(_ server: BenchAnswer, credentials: ICECredentials, receiving: Bool) async throws {
+        var server = server
+        if receiving, let link {
+            // The server's media reaches this subscriber through the emulated link.
+            server.serverAddress = try link.start(forwardingTo: server.serverAddress)
+        }
         let participant = self.participant
         let data = participant.participant.settings.sendsData && !receiving
         try await worker.connectClient(to: server, context: context, credentials: credentials) { transport in

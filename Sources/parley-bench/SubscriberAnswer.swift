@@ -4,11 +4,13 @@ import SDP
 
 /// The answer a benchmark subscriber gives the server's `subscribe_offer` (RFC 3264 §6): every
 /// media section received (`recvonly`) with its first offered codec (NACK, PLI and, if offered,
-/// REMB feedback), data channels accepted,
+/// REMB and transport-cc feedback, with the transport-cc header extension) and its RTX format
+/// for video, as a browser answers, data channels accepted,
 /// closed sections left closed, all bundled on one transport whose DTLS client this side is.
 enum SubscriberAnswer {
     static func sdp(answering offer: SessionDescription, credentials: ICECredentials,
-                    fingerprint: CertificateFingerprint, sessionID: UInt64) -> String {
+                    fingerprint: CertificateFingerprint, sessionID: UInt64,
+                    transportWideExtensionID: UInt8? = nil) -> String {
         let transport = """
             c=IN IP4 0.0.0.0
             a=ice-ufrag:\(credentials.usernameFragment)
@@ -39,12 +41,23 @@ enum SubscriberAnswer {
                 continue
             }
             let channels = codec.channels.map { "/\($0)" } ?? ""
-            sections += "m=\(kind) 9 UDP/TLS/RTP/SAVPF \(codec.payloadType)\n" + transport
+            let rtx = kind == "video" ? codec.retransmissionPayloadType : nil
+            sections += "m=\(kind) 9 UDP/TLS/RTP/SAVPF \(codec.payloadType)\(rtx.map { " \($0)" } ?? "")\n" + transport
             // RFC 3264 §6.1: a section the server sends on is received; one it holds inactive
             // (a paused or ended subscription) stays inactive.
             let direction = section.direction == .inactive || section.direction == .recvonly ? "inactive" : "recvonly"
             sections += "a=mid:\(mid)\na=\(direction)\na=rtcp-mux\n"
             sections += "a=rtpmap:\(codec.payloadType) \(codec.name)/\(codec.clockRate)\(channels)\n"
+            if let id = transportWideExtensionID,
+               section.extensionMaps.contains(where: { $0.id == UInt16(id) && $0.uri == SDPOfferHeaderExtension.transportWideCCURI }) {
+                sections += "a=extmap:\(id) \(SDPOfferHeaderExtension.transportWideCCURI)\n"
+                if codec.feedback.contains(where: { $0.type == "transport-cc" }) {
+                    sections += "a=rtcp-fb:\(codec.payloadType) transport-cc\n"
+                }
+            }
+            if let rtx {
+                sections += "a=rtpmap:\(rtx) rtx/\(codec.clockRate)\na=fmtp:\(rtx) apt=\(codec.payloadType)\n"
+            }
             if kind == "video" {
                 sections += "a=rtcp-fb:\(codec.payloadType) nack\na=rtcp-fb:\(codec.payloadType) nack pli\n"
                 // REMB is the estimate this subscriber sends back, when the server asks for it.

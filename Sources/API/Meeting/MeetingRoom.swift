@@ -104,6 +104,12 @@ actor MeetingRoom {
             }
             broadcast(.connectionQuality(ConnectionQualityUpdate(
                 updates: [ConnectionQualityInfo(participantSid: member.info.sid, quality: rating)])))
+        case .subscriptionPausedForBandwidth(let identity, let trackSid, let paused):
+            members[identity]?.mailbox.post(.deliver(.subscriptionPaused(SubscriptionPaused(
+                trackSid: trackSid, paused: paused, reason: paused ? .bandwidth : .none))))
+        case .downlinkEstimated(let identity, let available, let allocated):
+            members[identity]?.mailbox.post(.deliver(.bandwidthEstimate(BandwidthEstimate(
+                availableBitrate: available, allocatedBitrate: allocated))))
         case .participantJoined, .trackPublished, .trackUnpublished:
             break
         }

@@ -86,6 +86,14 @@ extension ParticipantSession {
             try? await meeting.sfu.connect(identity, transport: .subscriber, remote: .init(
                 ice: session.remoteICECredentials, fingerprints: session.remoteFingerprints, localSetup: session.localSetup))
         }
+        // transport-cc: the extension id and the feedback, both kept by the answer (one id per
+        // BUNDLE transport, so any section that has it says it for all).
+        if let extensionID = result.session.media.lazy.compactMap({ media -> UInt8? in
+            guard media.isReceiving, media.acceptsFeedback("transport-cc") else { return nil }
+            return media.headerExtensionIDs[SDPOfferHeaderExtension.transportWideCCURI]
+        }).first {
+            try? await meeting.sfu.enableTransportWideCongestionControl(identity, extensionID: extensionID)
+        }
         await offerIfNeeded()
     }
 

@@ -33,7 +33,9 @@ public protocol LayerAllocator: Sendable {
 /// Audio first, then every video its lowest layer in priority order, then rounds that raise
 /// each video one layer at a time, in priority order, while the budget lasts. Rising above the
 /// previous layer needs `upSwitchHeadroom` times the new layer's cost to fit; holding needs only
-/// the cost itself, so an estimate wobbling around a layer's bitrate does not make it flap.
+/// the cost itself, so an estimate wobbling around a layer's bitrate does not make it flap. A
+/// video rises at most one layer above its previous one per allocation (the next allocation may
+/// take it further), so a jump in the estimate is tried a step at a time; it falls at once.
 public struct PriorityLayerAllocator: LayerAllocator {
     public let upSwitchHeadroom: Double
 
@@ -65,7 +67,8 @@ public struct PriorityLayerAllocator: LayerAllocator {
             for index in videos {
                 guard let current = result[index],
                       let currentBitrate = requests[index].layerBitrates[current],
-                      let next = nextLayer(above: current, in: requests[index]) else { continue }
+                      let next = nextLayer(above: current, in: requests[index]),
+                      requests[index].previousLayer.map({ next.layer <= $0 + 1 }) ?? true else { continue }
                 let extra = cost(of: next, in: requests[index]) - currentBitrate
                 guard extra <= budget else { continue }
                 result[index] = next.layer

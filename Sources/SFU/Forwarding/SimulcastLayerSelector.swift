@@ -7,6 +7,9 @@ import RTP
 /// - Temporal down-switches take effect at the next frame; up-switches wait for a sync point
 ///   (a TID 0 frame, or a layer-sync frame one temporal layer up).
 /// - Paused (no target) drops everything from the next frame on.
+/// - `holdCurrentLayer` drops the current layer's frames from the next one on while the switch
+///   to the target waits for its key frame (a downlink the current layer overruns is better
+///   emptied at once than fed frames it will drop).
 /// - When a layer stops arriving (nothing for `layerTimeoutMicroseconds`), the best layer that
 ///   still arrives stands in for it (the highest below the target, else the lowest above), again
 ///   from its next key frame.
@@ -70,6 +73,11 @@ public struct SimulcastLayerSelector: Sendable {
     }
 
     public mutating func pause() { targetSpatialLayer = nil }
+
+    /// Until the next spatial switch, forward nothing of the current layer.
+    public private(set) var holdsCurrentLayer = false
+
+    public mutating func holdCurrentLayer(_ hold: Bool) { holdsCurrentLayer = hold }
 
     /// Whether packets of `layer` arrived within the timeout before `now` (or, for a layer never
     /// seen, whether it is still within the timeout since the first packet of any layer).
@@ -141,6 +149,7 @@ public struct SimulcastLayerSelector: Sendable {
             // A key frame needs no earlier frame, and it is on every temporal layer's base.
             currentSpatialLayer = layer
             currentMaxTemporalLayer = targetMaxTemporalLayer
+            holdsCurrentLayer = false
             switchTimestamp = packet.timestamp
             for index in frameHistory.indices { frameHistory[index].isValid = false }
             remember(packet.timestamp, forwarded: true)
@@ -150,6 +159,10 @@ public struct SimulcastLayerSelector: Sendable {
         guard targetSpatialLayer != nil else {
             // Paused: stop at this frame boundary; resuming needs a key frame.
             currentSpatialLayer = nil
+            return (false, nil)
+        }
+        if holdsCurrentLayer, targetSpatialLayer != layer {
+            remember(packet.timestamp, forwarded: false)
             return (false, nil)
         }
         let temporalID = packet.temporalID ?? 0

@@ -87,6 +87,7 @@ extension Room {
             var forward = !publication.muted
             if let layerInfo {
                 let selection = subscription.selector.select(layerInfo)
+                if selection.switchedToSpatialLayer != nil { subscription.switchedLayer() }
                 if let needed = selection.keyFrameNeededForSpatialLayer {
                     requestKeyFrame(publication, layer: needed, now: now)
                 }
@@ -115,8 +116,9 @@ extension Room {
                 _ = try? VP8Descriptor.rewrite(in: payload, pictureID: picture.pictureID,
                                            tl0PictureIndex: picture.tl0PictureIndex)
             }
-            guard subscriber.subscriberTransport.sendRTP(bytes) else { continue }
+            guard sendRTP(bytes, to: subscriber, now: now) else { continue }
             forwardedPackets += 1
+            subscription.lastOutputTimestamp = output.timestamp
             subscription.sent.record(.init(outputSequenceNumber: output.sequenceNumber, layer: UInt8(layerIndex),
                                            sourceSequenceNumber: header.sequenceNumber,
                                            outputTimestamp: output.timestamp, pictureID: picture?.pictureID,
@@ -192,6 +194,16 @@ extension Room {
     func retransmit(_ subscription: Subscription, outputSequenceNumber: UInt16, to subscriber: RoomParticipant,
                     now: Int64) {
         guard let record = subscription.sent.entry(outputSequenceNumber: outputSequenceNumber) else { return }
+        // Switching down because the downlink is overrun (resending would only overrun it
+        // further), or sent on a layer the subscription has since left: not repaired, but the
+        // subscriber's picture must restart, so the layer it is heading for gets a key frame.
+        let leftLayer = subscription.currentLayer.map { Int(record.layer) != $0 } ?? false
+        if subscription.publication.description.kind == .video, subscription.shedding || leftLayer {
+            if let layer = subscription.selector.effectiveTargetLayer(at: now) ?? subscription.currentLayer {
+                requestKeyFrame(subscription.publication, layer: layer, now: now)
+            }
+            return
+        }
         let layer = subscription.publication.layers[Int(record.layer)]
         guard let entry = layer.cache.packet(sequenceNumber: record.sourceSequenceNumber, nowMicroseconds: now) else {
             return
@@ -217,12 +229,12 @@ extension Room {
                 _ = try? VP8Descriptor.rewrite(in: payload, pictureID: record.pictureID,
                                            tl0PictureIndex: record.tl0PictureIndex)
             }
-            guard subscription.rtx != nil else { return subscriber.subscriberTransport.sendRTP(UnsafeRawBufferPointer(packet)) }
+            guard subscription.rtx != nil else { return sendRTP(UnsafeRawBufferPointer(packet), to: subscriber, now: now) }
             // RTX adds two bytes (the original sequence number): build it after the packet.
             let rtxArea = UnsafeMutableRawBufferPointer(rebasing: target[length...])
             guard let rtxLength = try? subscription.rtx?.packetize(original: UnsafeRawBufferPointer(packet), into: rtxArea)
             else { return false }
-            return subscriber.subscriberTransport.sendRTP(UnsafeRawBufferPointer(rebasing: rtxArea[0..<rtxLength]))
+            return sendRTP(UnsafeRawBufferPointer(rebasing: rtxArea[0..<rtxLength]), to: subscriber, now: now)
         }
         if sent {
             subscription.retransmittedPackets += 1

@@ -5,19 +5,48 @@
 extension Room {
     func allocateLayers(for participant: RoomParticipant, now: Int64) {
         let subscriptions = participant.subscriptionsBySSRC.values.sorted { $0.publication.id < $1.publication.id }
-        guard let available = participant.estimator.availableBitrate(at: now) else {
-            for subscription in subscriptions { subscription.limitLayer(to: nil) }
+        guard let available = downlinkEstimate(of: participant, now: now) else {
+            for subscription in subscriptions {
+                subscription.limitLayer(to: nil)
+                resume(subscription)
+            }
             return
         }
+        participant.congestion?.allocatedFor = available
         let requests = subscriptions.map { allocationRequest(for: $0, now: now) }
         let layers = allocator.allocate(requests, availableBitrate: available)
         for (index, subscription) in subscriptions.enumerated() where !requests[index].isAudio {
             // Nothing measured yet: nothing to weigh, so nothing to limit.
             guard requests[index].layerBitrates.contains(where: { $0 != nil }) else { continue }
-            // Not even the lowest layer fits: it still gets the lowest (pausing with a signal
-            // to the subscriber belongs to the allocator that replaces this one).
-            subscription.limitLayer(to: layers[index] ?? 0)
+            if let layer = layers[index] {
+                subscription.lowestLayerShortSince = nil
+                // Far over: a quarter of the current layer's rate (its base temporal layer) would
+                // still not fit in what is left for this video.
+                let currentCost = subscription.currentLayer.flatMap { requests[index].layerBitrates[$0] } ?? 0
+                subscription.limitLayer(to: layer, severe: currentCost / 4 > available / max(requests.count, 1))
+                resume(subscription)
+            } else if requests[index].maxLayer != nil {
+                // Not even the lowest layer fits: it stays on the lowest for a second (an estimate
+                // dipping for a moment is no reason to stop the picture), then pauses, and the
+                // subscriber is told, so it can show a placeholder rather than a frozen frame.
+                subscription.limitLayer(to: 0)
+                let since = subscription.lowestLayerShortSince ?? now
+                subscription.lowestLayerShortSince = since
+                if now - since >= Self.pauseAfterMicroseconds, subscription.pauseForBandwidth(true) {
+                    eventContinuation.yield(.subscriptionPausedForBandwidth(
+                        participant.id, subscription.publication.id, paused: true))
+                }
+            }
         }
+    }
+
+    /// How long not even the lowest layer must fit before a video is paused.
+    static let pauseAfterMicroseconds: Int64 = 1_000_000
+
+    private func resume(_ subscription: Subscription) {
+        guard subscription.pauseForBandwidth(false) else { return }
+        eventContinuation.yield(.subscriptionPausedForBandwidth(subscription.subscriber, subscription.publication.id,
+                                                                paused: false))
     }
 
     private func allocationRequest(for subscription: Subscription, now: Int64) -> LayerAllocationRequest {
@@ -32,12 +61,14 @@ extension Room {
         return LayerAllocationRequest(
             priority: publication.description.source == .screenShare ? 1 : 0, layerBitrates: bitrates,
             maxLayer: Subscription.targetLayer(subscription.preferences, publication),
-            previousLayer: subscription.bandwidthLayerLimit ?? subscription.currentLayer)
+            // Paused, it has no layer: resuming is a rise and needs the headroom.
+            previousLayer: subscription.pausedForBandwidth ? nil : subscription.bandwidthLayerLimit ?? subscription.currentLayer)
     }
 
     /// What is going out to the participant now, by the layers its subscriptions are on.
     func sendingBitrate(to participant: RoomParticipant) -> Int {
         participant.subscriptionsBySSRC.values.reduce(0) { total, subscription in
+            guard !subscription.pausedForBandwidth else { return total }
             let layers = subscription.publication.layers
             let layer = subscription.publication.description.kind == .video ? subscription.currentLayer : 0
             return total + (layer.flatMap { layers.indices.contains($0) ? layers[$0].bitrate.bitsPerSecond : nil } ?? 0)
@@ -46,7 +77,7 @@ extension Room {
 
     /// The participant's downlink estimate, if anything limits it.
     public func availableBitrate(of id: ParticipantID) -> Int? {
-        participants[id]?.estimator.availableBitrate(at: nowMicroseconds())
+        participants[id].flatMap { downlinkEstimate(of: $0, now: nowMicroseconds()) }
     }
 
     /// The highest layer the subscriber's bandwidth allows for a track; nil when not limited.

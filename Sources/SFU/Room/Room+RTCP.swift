@@ -30,6 +30,9 @@ extension Room {
                       remb.feedbackSSRCs.ssrcs(in: packet).contains(where: { participant.subscriptionsBySSRC[$0] != nil })
                 else { continue }
                 participant.estimator.receivedREMB(bitsPerSecond: remb.bitrate, at: now)
+                participant.congestion?.estimator.receivedREMB(bitsPerSecond: Int(clamping: remb.bitrate), at: now)
+            case (.transportLayerFeedback, RTCPTransportFeedback.format):
+                receivedTransportFeedback(header, in: packet, from: participant, now: now)
             case (.transportLayerFeedback, 1):
                 // Generic NACK (RFC 4585 §6.2.1): resend from the publication's cache.
                 guard let nack = try? RTCPGenericNACK(parsing: header, in: packet),
@@ -95,8 +98,13 @@ extension Room {
             if tickCount % 50 == 0 {
                 sendReceiverReport(to: participant, now: now)
                 sendSenderReports(to: participant, now: now)
+                if participant.congestion != nil, let estimate = downlinkEstimate(of: participant, now: now) {
+                    eventContinuation.yield(.downlinkEstimated(participant.id, availableBitrate: estimate,
+                                                               allocatedBitrate: sendingBitrate(to: participant)))
+                }
             }
             if tickCount % 25 == 0 { allocateLayers(for: participant, now: now) }
+            probeIfWanted(for: participant, now: now)
             if tickCount % 100 == 0, let quality = rateConnection(of: participant) {
                 eventContinuation.yield(.connectionQualityChanged(participant.id, quality))
             }

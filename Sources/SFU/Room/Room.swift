@@ -1,5 +1,6 @@
 public import DTLS
 public import ICE
+import CongestionControl
 import NIOCore
 import RTP
 public import WebRTC
@@ -43,6 +44,11 @@ public actor Room {
     public internal(set) var relayedDataMessages = 0
     /// Data channel messages refused or not delivered, one per sender or recipient affected.
     public internal(set) var droppedDataMessages = 0
+    /// transport-cc feedback that did not parse (dropped).
+    public internal(set) var malformedFeedback = 0
+    /// Where a subscriber's send-side estimate starts, before its feedback says otherwise
+    /// (probes take it up from here within a second or two when more is wanted).
+    let congestionStartBitrate = 1_000_000
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor {
         worker.eventLoop.executor.asUnownedSerialExecutor()
@@ -267,9 +273,13 @@ public actor Room {
         return elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
     }
 
+    /// The room's timer period: NACKs, reports, allocation and probes run on multiples of it.
+    static let tickMicroseconds: Int64 = 20_000
+
     private func startTicking() {
         guard tickTask == nil else { return }
-        tickTask = worker.eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(20), delay: .milliseconds(20)) {
+        let period = TimeAmount.microseconds(Self.tickMicroseconds)
+        tickTask = worker.eventLoop.scheduleRepeatedTask(initialDelay: period, delay: period) {
             [weak self] _ in
             self?.assumeIsolated { $0.tick() }
         }

@@ -1,3 +1,4 @@
+import CongestionControl
 import RTP
 import SCTP
 import WebRTC
@@ -21,8 +22,11 @@ final class RoomParticipant {
     var publications: [TrackID] = []
     var transportWideFeedback: TransportWideFeedbackRecorder?
     var quality = ConnectionQualityMeter()
-    /// What its subscriber transport's downlink takes (REMB and receiver reports for now).
+    /// What its subscriber transport's downlink takes, from REMB and receiver reports.
     var estimator: any BandwidthEstimator
+    /// Send-side estimation from transport-cc feedback, once its answer negotiated it; its
+    /// estimate then takes the place of `estimator`'s.
+    var congestion: SubscriberCongestionControl?
     /// Whether messages it sends on data channels are relayed (its token's `canPublishData`).
     var canPublishData = true
     /// Relayed messages waiting for its SCTP send buffer.

@@ -154,6 +154,11 @@ public enum RoomEvent: Sendable, Equatable {
     case activeSpeakerChanged(ParticipantID?)
     /// A participant's connection got better or worse (rated every 2 s).
     case connectionQualityChanged(ParticipantID, ConnectionQuality)
+    /// The subscriber's downlink cannot carry even the track's lowest layer (paused), or can again.
+    case subscriptionPausedForBandwidth(ParticipantID, TrackID, paused: Bool)
+    /// Every second while send-side estimation runs: the subscriber's downlink estimate and what
+    /// the allocation sends it (bits/s).
+    case downlinkEstimated(ParticipantID, availableBitrate: Int, allocatedBitrate: Int)
 }
 
 public enum RoomError: Error, Equatable, Sendable {

@@ -15,12 +15,22 @@ final class Subscription {
     var senderReports: SenderReportGenerator
     var sent = SentPacketLog()
     var retransmittedPackets = 0
+    /// The RTP timestamp of the last packet forwarded (probe padding goes out with it).
+    var lastOutputTimestamp: UInt32?
     /// Loss fraction (0…1) in the subscriber's latest receiver report about this stream.
     var reportedLoss: Double?
     /// Wraps retransmissions as RTX when the subscriber negotiated it.
     var rtx: RTXPacketizer?
     /// The highest layer the subscriber's available bitrate allows; nil when it is not limited.
     private(set) var bandwidthLayerLimit: Int?
+    /// Not even the lowest layer fits the subscriber's available bitrate: nothing is forwarded.
+    private(set) var pausedForBandwidth = false
+    /// Since when the lowest layer has not fitted (a pause waits a second for it to persist).
+    var lowestLayerShortSince: Int64?
+    /// The bandwidth limit fell below the layer being sent: until the lower layer's key frame
+    /// arrives, only the current layer's base temporal layer goes out (fewer frames, not a
+    /// frozen picture), or, when even that would overrun the downlink, nothing of it.
+    private(set) var shedding = false
 
     init(subscriber: ParticipantID, publication: Publication, ssrc: UInt32, preferences: SubscriptionPreferences) {
         self.subscriber = subscriber
@@ -57,15 +67,38 @@ final class Subscription {
         retarget()
     }
 
-    func limitLayer(to layer: Int?) {
+    /// - Parameter severe: the downlink cannot take even a quarter of the current layer's rate,
+    ///   so a lower switch holds the current layer entirely rather than thinning it.
+    func limitLayer(to layer: Int?, severe: Bool = false) {
         guard layer != bandwidthLayerLimit else { return }
         bandwidthLayerLimit = layer
+        if let layer, let current = currentLayer, layer < current {
+            shedding = true
+            if severe { selector.holdCurrentLayer(true) }
+        }
         retarget()
     }
 
+    /// The selector reached a new spatial layer: shedding, if any, is over.
+    func switchedLayer() {
+        guard shedding else { return }
+        shedding = false
+        selector.holdCurrentLayer(false)
+        retarget()
+    }
+
+    /// Pauses (or resumes) forwarding because of the subscriber's bandwidth; true if it changed.
+    func pauseForBandwidth(_ paused: Bool) -> Bool {
+        guard paused != pausedForBandwidth else { return false }
+        pausedForBandwidth = paused
+        retarget()
+        return true
+    }
+
     private func retarget() {
-        selector.setTarget(spatialLayer: Self.targetLayer(preferences, publication, limit: bandwidthLayerLimit),
-                           maxTemporalLayer: preferences.maxTemporalLayer ?? Self.allTemporalLayers)
+        let layer = pausedForBandwidth ? nil : Self.targetLayer(preferences, publication, limit: bandwidthLayerLimit)
+        selector.setTarget(spatialLayer: layer,
+                           maxTemporalLayer: shedding ? 0 : preferences.maxTemporalLayer ?? Self.allTemporalLayers)
     }
 
     /// The publication layer whose packets are being forwarded now.

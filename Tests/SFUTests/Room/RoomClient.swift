@@ -16,6 +16,8 @@ final class RoomClient: WebRTCTransportDelegate, @unchecked Sendable {
         let payload: [UInt8]
         /// Ids of the header-extension elements the packet carried.
         let extensionIDs: [UInt8]
+        /// The transport-wide sequence number under id 3 (what `RoomBandwidthTests` negotiates).
+        let transportWideSequenceNumber: UInt16?
     }
 
     fileprivate let lock = NIOLock()
@@ -46,8 +48,11 @@ final class RoomClient: WebRTCTransportDelegate, @unchecked Sendable {
                 extensionIDs.append(element.id)
             }
         }
+        let transportWide = (try? header.extensionValue(TransportWideSequenceNumberExtension.self, id: 3,
+                                                         in: UnsafeRawBufferPointer(packet))) ?? nil
         let entry = Received(ssrc: header.ssrc, sequenceNumber: header.sequenceNumber, timestamp: header.timestamp,
-                             payload: Array(packet[header.payloadRange]), extensionIDs: extensionIDs)
+                             payload: Array(packet[header.payloadRange]), extensionIDs: extensionIDs,
+                             transportWideSequenceNumber: transportWide?.sequenceNumber)
         lock.withLock { _received.append(entry) }
     }
 

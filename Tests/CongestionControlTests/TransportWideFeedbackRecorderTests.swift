@@ -1,5 +1,5 @@
 import RTP
-import SFU
+import CongestionControl
 import Testing
 
 /// Parses every feedback packet the recorder produced.
