@@ -26,14 +26,15 @@ define ensure_packages
 	fi
 endef
 
-.PHONY: run test deps test-deps build build-release swift-test browser-test bench clean
+.PHONY: run test deps test-deps build build-release swift-test qoe-smoke browser-test bench clean
 
 ## Build in release and start the server (pass flags with ARGS="--http-port 9000").
 run: deps build-release
 	.build/release/parley serve $(ARGS)
 
-## Every test: Swift unit and integration tests, then the headless-browser tests.
-test: test-deps swift-test browser-test
+## Every test: Swift unit and integration tests, the qoe short form (alone: it measures
+## timing), then the headless-browser tests.
+test: test-deps swift-test qoe-smoke browser-test
 
 deps:
 	@$(call ensure_packages,$(SYSTEM_PACKAGES))
@@ -55,6 +56,9 @@ build-release:
 
 swift-test:
 	swift test
+
+qoe-smoke:
+	PARLEY_QOE_SMOKE=1 swift test --filter QoESmokeTests
 
 browser-test: build
 	PARLEY_BIN="$$(swift build --show-bin-path)/parley" $(VENV)/bin/python -m pytest -q Tests/browser

@@ -95,9 +95,14 @@ import Testing
         #expect(try #require(report["loss_percent"] as? Double) < 1)
     }
 
-    /// Starts `parley serve` (with `--dev`, or with the API key it generates passed to the
-    /// bench), runs the bench for 3 s with one client worker, and returns its JSON report.
     private func runBench(_ arguments: [String], dev: Bool = false) async throws -> [String: Any] {
+        try await Self.runBench(arguments + ["--duration", "3", "--workers", "1"], dev: dev)
+    }
+
+    /// Starts `parley serve` (with `--dev`, or with the API key it generates passed to the
+    /// bench), runs the bench with `arguments`, and returns its JSON report.
+    static func runBench(_ arguments: [String], dev: Bool = false,
+                         timeout: Duration = .seconds(90)) async throws -> [String: Any] {
         let folder = NSTemporaryDirectory() + "parley-bench-smoke-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let server = Process()
@@ -116,13 +121,13 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: json) }
         let bench = Process()
         bench.executableURL = Self.binaries.appendingPathComponent("parley-bench")
-        bench.arguments = arguments + ["--server", startup.url, "--duration", "3", "--workers", "1",
+        bench.arguments = arguments + ["--server", startup.url,
                                        "--server-pid", "\(server.processIdentifier)", "--json", json]
             + (dev ? [] : ["--api-key=\(startup.key)", "--api-secret=\(startup.secret)"])
         bench.standardOutput = FileHandle.nullDevice
         bench.standardError = FileHandle.nullDevice
         try bench.run()
-        let deadline = ContinuousClock.now + .seconds(90)
+        let deadline = ContinuousClock.now + timeout
         while bench.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
         if bench.isRunning { bench.terminate() }
         bench.waitUntilExit()
@@ -132,7 +137,7 @@ import Testing
     }
 
     /// The listening URL and the generated API key from the server's first lines.
-    private func readStartup(_ handle: FileHandle) throws -> (url: String, key: String, secret: String) {
+    private static func readStartup(_ handle: FileHandle) throws -> (url: String, key: String, secret: String) {
         var text = ""
         while true {
             let chunk = handle.availableData
