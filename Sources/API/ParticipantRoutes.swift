@@ -79,7 +79,26 @@ struct ParticipantRoutes: Sendable {
             }
             return .noContent
         }
+        group.put(":identity/downlink") { request, context -> HTTPResponse.Status in
+            let (room, identity) = try context.administeredParticipant()
+            let body = try await request.decodeJSON(as: DownlinkCapRequest.self)
+            if let maxBitrate = body.maxBitrate, !(DownlinkCapRequest.range).contains(maxBitrate) {
+                throw APIError(status: .badRequest, code: "invalid_field",
+                               message: "maxBitrate: \(DownlinkCapRequest.range.lowerBound)-\(DownlinkCapRequest.range.upperBound) bits/s, or null")
+            }
+            guard await meetings?.capDownlink(identity, inRoom: room, maxBitrate: body.maxBitrate) == true else {
+                throw APIError.participantNotInRoom(identity, room)
+            }
+            return .noContent
+        }
     }
+}
+
+/// `PUT /v1/rooms/{room}/participants/{identity}/downlink`: the most the server sends the
+/// participant, in bits/s; null lifts the cap.
+struct DownlinkCapRequest: Decodable {
+    static let range = 10_000...1_000_000_000
+    var maxBitrate: Int?
 }
 
 private extension ParleyRequestContext {

@@ -27,6 +27,9 @@ public struct SendSideBandwidthEstimator: Sendable {
     /// after each probe that did not raise the estimate, so a link at its capacity is not
     /// probed (and briefly overfilled) every 700 ms.
     public static let probeIntervalMicroseconds: Int64 = 700_000
+    /// After a probe that raised the estimate the next follows as soon as its feedback is in, so
+    /// a link that came back is climbed in a few steps (libwebrtc's exponential probing).
+    public static let followUpProbeIntervalMicroseconds: Int64 = 300_000
     public static let maximumProbeIntervalMicroseconds: Int64 = 2_000_000
 
     public private(set) var history: TransportWideSendHistory
@@ -225,8 +228,8 @@ public struct SendSideBandwidthEstimator: Sendable {
               usage == .normal, lossBased.lossFraction < LossBasedRateControl.highLoss,
               lastProbeStart.map({ now - $0 >= probeInterval }) ?? true else { return nil }
         if lastProbeStart != nil {
-            probeInterval = lastProbeRaised == true ? Self.probeIntervalMicroseconds
-                : min(probeInterval * 2, Self.maximumProbeIntervalMicroseconds)
+            probeInterval = lastProbeRaised == true ? Self.followUpProbeIntervalMicroseconds
+                : min(max(probeInterval, Self.probeIntervalMicroseconds) * 2, Self.maximumProbeIntervalMicroseconds)
             lastProbeRaised = nil
         }
         let rate = Int(min(Double(wanted) * 1.1, Double(target) * Self.probeMultiplier))

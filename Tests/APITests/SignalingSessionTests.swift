@@ -239,6 +239,25 @@ import Testing
                                           json: #"{"trackSids":[],"subscribe":false}"#) { response in
                         #expect(response.status == .badRequest)
                     }
+
+                    // A downlink cap for a present participant, lifted with null; a nonsense value
+                    // or an absent participant is refused.
+                    try await client.call("/v1/rooms/standup/participants/bob/downlink", .put, token: admin,
+                                          json: #"{"maxBitrate":250000}"#) { response in
+                        #expect(response.status == .noContent)
+                    }
+                    try await client.call("/v1/rooms/standup/participants/bob/downlink", .put, token: admin,
+                                          json: #"{"maxBitrate":null}"#) { response in
+                        #expect(response.status == .noContent)
+                    }
+                    try await client.call("/v1/rooms/standup/participants/bob/downlink", .put, token: admin,
+                                          json: #"{"maxBitrate":5}"#) { response in
+                        #expect(response.status == .badRequest)
+                    }
+                    try await client.call("/v1/rooms/standup/participants/nobody/downlink", .put, token: admin,
+                                          json: #"{"maxBitrate":250000}"#) { response in
+                        #expect(response.status == .notFound)
+                    }
                 }
             }
         }

@@ -137,6 +137,18 @@ public actor MeetingRegistry {
         return true
     }
 
+    /// Caps what a present participant is sent (bits/s; nil lifts the cap). False if it is not
+    /// in the room.
+    public func capDownlink(_ identity: String, inRoom name: String, maxBitrate: Int?) async -> Bool {
+        guard let meeting = meetings[name], await meeting.isMember(identity) else { return false }
+        do {
+            try await meeting.sfu.capDownlink(identity, maxBitrate: maxBitrate)
+            return true
+        } catch {
+            return false
+        }
+    }
+
     /// Sends application data to everyone in a room or to the given identities over their
     /// signaling sockets; returns how many received it.
     /// A server message (REST): over each recipient's reliable data channel, or as a signaling

@@ -341,6 +341,8 @@ actor MeetingRoom {
         return true
     }
 
+    func isMember(_ identity: String) -> Bool { members[identity] != nil }
+
     /// Subscription settings for a member, applied by its session. False if it is not here.
     func applySubscription(_ update: SubscriptionUpdate, for identity: String) -> Bool {
         guard let member = members[identity] else { return false }

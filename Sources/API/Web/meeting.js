@@ -178,6 +178,12 @@ export class Meeting extends EventTarget {
       case "track_muted": this.#trackMuted(data); break;
       case "active_speakers": this.#activeSpeakers(data.speakers); break;
       case "connection_quality": this.#connectionQuality(data.updates ?? []); break;
+      case "subscription_paused": this.#subscriptionPaused(data); break;
+      case "bandwidth_estimate":
+        // The server's estimate of our downlink (bits/s), and what it sends us now.
+        this.bandwidthEstimate = data;
+        this.#emit("bandwidth", data);
+        break;
       case "leave":
         this.left = true;
         this.leaveReason = data.reason;
@@ -237,6 +243,15 @@ export class Meeting extends EventTarget {
     if (!track) return;
     track.muted = muted;
     this.#emit("participantupdated", { participant });
+  }
+
+  /** The server stopped (or resumed) a video we receive on its own: bandwidth or an inactive publisher. */
+  #subscriptionPaused({ trackSid, paused, reason }) {
+    for (const participant of this.participants.values()) {
+      if (!participant.info.tracks?.some((track) => track.sid === trackSid)) continue;
+      participant.videoPaused = paused ? reason : null;
+      this.#emit("participantupdated", { participant });
+    }
   }
 
   #connectionQuality(updates) {
@@ -411,7 +426,7 @@ export class Meeting extends EventTarget {
     const result = {};
     for (const [sid, participant] of this.participants) {
       result[sid] = { name: participant.info.name, identity: participant.info.identity, quality: participant.quality ?? null,
-                      framesDecoded: 0, audioBytesReceived: 0 };
+                      framesDecoded: 0, audioBytesReceived: 0, frameWidth: 0, videoPaused: participant.videoPaused ?? null };
     }
     if (!this.subscriber) return result;
     const report = await this.subscriber.getStats();
@@ -420,7 +435,10 @@ export class Meeting extends EventTarget {
       const sid = this.midToParticipant.get(stat.mid);
       const entry = result[sid];
       if (!entry) return;
-      if (stat.kind === "video") entry.framesDecoded += stat.framesDecoded ?? 0;
+      if (stat.kind === "video") {
+        entry.framesDecoded += stat.framesDecoded ?? 0;
+        entry.frameWidth = Math.max(entry.frameWidth, stat.frameWidth ?? 0);
+      }
       if (stat.kind === "audio") entry.audioBytesReceived += stat.bytesReceived ?? 0;
     });
     return result;

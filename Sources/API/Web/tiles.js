@@ -33,7 +33,9 @@ export class TileGrid {
     const audio = tracks.find((t) => t.kind === "audio");
     const camera = tracks.find((t) => t.kind === "video");
     tile.querySelector(".mic-state").textContent = !audio ? "no mic" : audio.muted ? "mic muted" : "";
-    tile.querySelector(".camera-state").textContent = !camera ? "no camera" : camera.muted ? "camera off" : "";
+    tile.querySelector(".camera-state").textContent = !camera ? "no camera" : camera.muted ? "camera off"
+      : participant.videoPaused === "bandwidth" ? "video paused: not enough bandwidth"
+      : participant.videoPaused ? "video paused" : "";
     tile.classList.toggle("speaking", Boolean(speaking));
     if (participant.quality) this.setQuality(info.sid, participant.quality);
   }

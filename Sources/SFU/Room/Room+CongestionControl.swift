@@ -60,7 +60,8 @@ extension Room {
     func probeIfWanted(for participant: RoomParticipant, now: Int64) {
         guard participant.congestion != nil, participant.congestion?.estimator.probe(at: now) == nil,
               participant.subscriptionsBySSRC.values.contains(where: { $0.rtx != nil }) else { return }
-        let wanted = wantedBitrate(of: participant, now: now)
+        var wanted = wantedBitrate(of: participant, now: now)
+        if let cap = participant.downlinkCap { wanted = min(wanted, cap) }
         guard wanted > 0, participant.congestion?.estimator.nextProbe(wanted: wanted, at: now) != nil else { return }
         let id = participant.id
         let slice = TimeAmount.microseconds(Self.probeSliceMicroseconds)
@@ -136,11 +137,24 @@ extension Room {
     }
 
     /// The participant's downlink estimate: send-side when transport-cc is on, else REMB and
-    /// receiver reports; nil when nothing limits it.
+    /// receiver reports, under the operator's cap; nil when nothing limits it.
     func downlinkEstimate(of participant: RoomParticipant, now: Int64) -> Int? {
+        let estimate: Int?
         if let congestion = participant.congestion, congestion.estimator.feedbackCount > 0 {
-            return congestion.estimator.targetBitrate(at: now)
+            estimate = congestion.estimator.targetBitrate(at: now)
+        } else {
+            estimate = participant.estimator.availableBitrate(at: now)
         }
-        return participant.estimator.availableBitrate(at: now)
+        guard let cap = participant.downlinkCap else { return estimate }
+        return min(estimate ?? cap, cap)
+    }
+
+    /// Caps what the room sends the participant at `maxBitrate` bits/s (nil lifts the cap), as
+    /// if its downlink carried no more: layers are chosen to fit, videos paused when not even
+    /// the lowest fits, and no probe goes above it. Applied at once.
+    public func capDownlink(_ id: ParticipantID, maxBitrate: Int?) throws(RoomError) {
+        guard let participant = participants[id] else { throw .unknownParticipant(id) }
+        participant.downlinkCap = maxBitrate.map { max($0, 0) }
+        allocateLayers(for: participant, now: nowMicroseconds())
     }
 }

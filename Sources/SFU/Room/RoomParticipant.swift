@@ -27,6 +27,8 @@ final class RoomParticipant {
     /// Send-side estimation from transport-cc feedback, once its answer negotiated it; its
     /// estimate then takes the place of `estimator`'s.
     var congestion: SubscriberCongestionControl?
+    /// An operator's ceiling on what is sent to it (bits/s), below any estimate; nil: none.
+    var downlinkCap: Int?
     /// Whether messages it sends on data channels are relayed (its token's `canPublishData`).
     var canPublishData = true
     /// Relayed messages waiting for its SCTP send buffer.

@@ -122,4 +122,21 @@ import Testing
         #expect(estimate < 269_000 && estimate > 101_000, "\(estimate)")
         try await bed.shutdown()
     }
+
+    /// An operator's downlink cap limits the layer as an estimate would, and lifting it frees it.
+    @Test func aDownlinkCapLimitsTheLayerUntilLifted() async throws {
+        var (bed, publisher, subscriber, _, source) = try await startOnTheTopLayer()
+        let room = bed.room
+        try await room.capDownlink("bob", maxBitrate: 150_000)
+        #expect(await room.availableBitrate(of: "bob") == 150_000)
+        try await send(30, frames: &source, from: publisher)
+        #expect(try await eventually { await room.bandwidthLayerLimit(of: "bob", trackID: "cam") == 1 })
+        #expect(try await eventually { subscriber.received.last?.layer == 1 })
+        try await room.capDownlink("bob", maxBitrate: nil)
+        #expect(await room.availableBitrate(of: "bob") == nil)
+        try await send(30, frames: &source, from: publisher)
+        #expect(try await eventually { subscriber.received.last?.layer == 2 })
+        await #expect(throws: RoomError.unknownParticipant("nobody")) { try await room.capDownlink("nobody", maxBitrate: 1) }
+        try await bed.shutdown()
+    }
 }
