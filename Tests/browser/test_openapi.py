@@ -18,5 +18,7 @@ def test_openapi_document_is_valid_and_complete(parley_server):
         "/healthz", "/v1/version", "/v1/echo", "/v1/rooms", "/v1/rooms/{room}", "/v1/tokens",
         "/v1/rooms/{room}/participants", "/v1/rooms/{room}/participants/{identity}", "/v1/rtc", "/v1/dev/token",
         "/v1/rooms/{room}/participants/{identity}/tracks/{track}/mute",
-        "/v1/rooms/{room}/participants/{identity}/subscriptions", "/v1/rooms/{room}/data"}
+        "/v1/rooms/{room}/participants/{identity}/subscriptions",
+        "/v1/rooms/{room}/participants/{identity}/downlink", "/v1/rooms/{room}/data"}
+    assert "put" in document["paths"]["/v1/rooms/{room}/participants/{identity}/downlink"]
     assert document["paths"]["/v1/rooms/{room}"].keys() >= {"get", "patch", "delete"}
