@@ -44,7 +44,6 @@ extension Room {
             malformedFeedback += 1
             return
         }
-        let before = participant.congestion?.estimator.targetBitrate(at: now) ?? 0
         participant.congestion?.estimator.receivedFeedback(feedback, at: now)
         // A sharp drop is acted on now, not at the next allocation round (up to 500 ms away).
         if let congestion = participant.congestion, let allocated = congestion.allocatedFor,
