@@ -65,7 +65,7 @@ public struct AIMDRateControl: Sendable {
         case .underusing: state = .hold
         case .normal: if state == .hold || state == .decrease { state = .increase }
         }
-        let elapsed = lastUpdate.map { Double(min(max(now - $0, 0), 1_000_000)) / 1_000_000 } ?? 0
+        let elapsed = secondsSince(lastUpdate, now: now)
         lastUpdate = now
         switch state {
         case .hold:
@@ -120,4 +120,10 @@ public struct AIMDRateControl: Sendable {
                                         0.4), 2.5)
         linkCapacityKbps = capacity
     }
+}
+
+/// Seconds from `last` to `now` for a rate controller's growth step: 0 the first time, never
+/// negative, and at most 1 (a long silence is not a licence to grow by its length).
+func secondsSince(_ last: Int64?, now: Int64) -> Double {
+    last.map { Double(min(max(now - $0, 0), 1_000_000)) / 1_000_000 } ?? 0
 }

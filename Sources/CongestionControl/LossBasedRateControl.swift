@@ -34,7 +34,7 @@ public struct LossBasedRateControl: Sendable {
         lost += newlyLost
         total += newlyLost + received
         guard total >= Self.minimumPackets else { return }
-        let elapsed = lastUpdate.map { Double(min(max(now - $0, 0), 1_000_000)) / 1_000_000 } ?? 0
+        let elapsed = secondsSince(lastUpdate, now: now)
         lastUpdate = now
         lossFraction = Double(lost) / Double(total)
         lost = 0

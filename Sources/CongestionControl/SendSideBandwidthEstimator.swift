@@ -133,7 +133,6 @@ public struct SendSideBandwidthEstimator: Sendable {
         results.sort { $0.sequenceNumber < $1.sequenceNumber }
         var lost = 0, received = 0
         var newestSend: Int64?
-        var probeResult: Int?
         for result in results {
             sentRate.acknowledged(size: result.size, arrivalMicroseconds: result.sendMicroseconds)
             guard let arrival = result.arrivalMicroseconds else {
@@ -158,7 +157,7 @@ public struct SendSideBandwidthEstimator: Sendable {
             startedFromSendRate = true
             if sent > delayBased.bitrate { delayBased.setBitrate(sent, at: now) }
         }
-        if let rate = probes.measureFinished() { probeResult = rate }
+        let probeResult = probes.measureFinished()
         let acked = acknowledged.bitsPerSecond
         if let probeResult {
             lastProbeResult = probeResult

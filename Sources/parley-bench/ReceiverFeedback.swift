@@ -66,15 +66,11 @@ struct ReceiverFeedback {
         if extended > source.highest {
             let gap = Int(extended - source.highest - 1)
             if gap > 0, source.isVideo {
-                let sources = RTCPFeedbackSources(senderSSRC: ssrc, mediaSSRC: mediaSSRC)
-                if gap <= Self.nackableGap {
-                    let missing = (1...gap).map { UInt16(truncatingIfNeeded: source.highest + Int64($0)) }
-                    feedback = try? RTCPGenericNACK.build(sources: sources, lostSequenceNumbers: missing)
-                    nacksSent += 1
-                } else {
-                    feedback = try? RTCPPictureLossIndication.build(sources: sources)
-                    plisSent += 1
-                }
+                let highest = source.highest
+                feedback = repairRequest(gap <= Self.nackableGap
+                                         ? .nack((1...gap).map { UInt16(truncatingIfNeeded: highest + Int64($0)) })
+                                         : .keyFrame,
+                                         ssrc: mediaSSRC)
             }
             source.highest = extended
         }
@@ -88,7 +84,8 @@ struct ReceiverFeedback {
         sources.values.reduce((0, 0)) { ($0.0 + Int($1.highest - $1.baseSequence + 1), $0.1 + $1.received) }
     }
 
-    /// A NACK again, or a PLI, for what a video stream's render tracker still misses.
+    /// A NACK or a PLI about a video stream (for a gap just seen, or what its render tracker
+    /// still misses), counted.
     mutating func repairRequest(_ repair: VideoRenderTracker.Repair, ssrc mediaSSRC: UInt32) -> [UInt8]? {
         let sources = RTCPFeedbackSources(senderSSRC: ssrc, mediaSSRC: mediaSSRC)
         switch repair {

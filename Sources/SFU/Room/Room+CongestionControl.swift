@@ -20,11 +20,14 @@ extension Room {
     }
 
     /// Sends an RTP packet to a subscriber: numbered and stamped for transport-cc when it is on.
-    func sendRTP(_ packet: UnsafeRawBufferPointer, to subscriber: RoomParticipant, now: Int64) -> Bool {
+    /// `header`, when the caller has it, spares parsing the packet again (only its layout is
+    /// used, which rewriting SSRC, sequence, timestamp and payload type leaves as it was).
+    func sendRTP(_ packet: UnsafeRawBufferPointer, header parsed: RTPHeader? = nil, to subscriber: RoomParticipant,
+                 now: Int64) -> Bool {
         guard let extensionID = subscriber.congestion?.extensionID else {
             return subscriber.subscriberTransport.sendRTP(packet)
         }
-        guard let header = try? RTPHeader.parse(packet) else { return false }
+        guard let header = parsed ?? (try? RTPHeader.parse(packet)) else { return false }
         let maximumLength = packet.count + RTPHeader.appendedExtensionBytes(valueLength: TransportWideSequenceNumberExtension.length)
         return subscriber.subscriberTransport.sendRTP(maximumLength: maximumLength) { target in
             // Numbered only here, once the transport takes the packet: no number goes unsent.
@@ -87,7 +90,6 @@ extension Room {
         while bytes > 0 {
             let padding = min(SubscriberCongestionControl.maximumPadding, max(bytes, 32))
             guard sendPadding(padding, on: subscription, to: participant, now: now) else { break }
-            participant.congestion?.paddingPackets += 1
             bytes -= padding + RTPHeader.fixedLength
         }
         worker.flushPendingWrites()

@@ -116,7 +116,7 @@ extension Room {
                 _ = try? VP8Descriptor.rewrite(in: payload, pictureID: picture.pictureID,
                                            tl0PictureIndex: picture.tl0PictureIndex)
             }
-            guard sendRTP(bytes, to: subscriber, now: now) else { continue }
+            guard sendRTP(bytes, header: header, to: subscriber, now: now) else { continue }
             forwardedPackets += 1
             subscription.lastOutputTimestamp = output.timestamp
             subscription.sent.record(.init(outputSequenceNumber: output.sequenceNumber, layer: UInt8(layerIndex),

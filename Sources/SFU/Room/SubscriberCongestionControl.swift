@@ -7,8 +7,6 @@ import RTP
 struct SubscriberCongestionControl {
     let extensionID: UInt8
     var estimator: SendSideBandwidthEstimator
-    /// Padding-only packets sent for probes.
-    var paddingPackets = 0
     /// The estimate the last allocation used.
     var allocatedFor: Int?
 
