@@ -1,3 +1,4 @@
+import Dispatch
 import DTLS
 import ICE
 import NIOConcurrencyHelpers
@@ -18,6 +19,8 @@ final class RoomClient: WebRTCTransportDelegate, @unchecked Sendable {
         let extensionIDs: [UInt8]
         /// The transport-wide sequence number under id 3 (what `RoomBandwidthTests` negotiates).
         let transportWideSequenceNumber: UInt16?
+        /// When it arrived, µs on a monotonic clock.
+        let arrivalMicroseconds: Int64
     }
 
     fileprivate let lock = NIOLock()
@@ -52,7 +55,8 @@ final class RoomClient: WebRTCTransportDelegate, @unchecked Sendable {
                                                          in: UnsafeRawBufferPointer(packet))) ?? nil
         let entry = Received(ssrc: header.ssrc, sequenceNumber: header.sequenceNumber, timestamp: header.timestamp,
                              payload: Array(packet[header.payloadRange]), extensionIDs: extensionIDs,
-                             transportWideSequenceNumber: transportWide?.sequenceNumber)
+                             transportWideSequenceNumber: transportWide?.sequenceNumber,
+                             arrivalMicroseconds: Int64(DispatchTime.now().uptimeNanoseconds / 1_000))
         lock.withLock { _received.append(entry) }
     }
 
