@@ -72,7 +72,10 @@ final class Subscription {
     func limitLayer(to layer: Int?, severe: Bool = false) {
         guard layer != bandwidthLayerLimit else { return }
         bandwidthLayerLimit = layer
-        if let layer, let current = currentLayer, layer < current {
+        // Shed only when bandwidth is what moves it down: a subscriber that asked for a lower
+        // layer itself has the room to take the current one whole until the switch.
+        if let layer, let current = currentLayer, layer < current,
+           layer < Self.targetLayer(preferences, publication) ?? 0 {
             shedding = true
             if severe { selector.holdCurrentLayer(true) }
         }

@@ -20,7 +20,7 @@ import Testing
         var source = SyntheticVP8Simulcast()
         source.fillerBytes = Self.fillerBytes
         try await send(30, frames: &source, from: publisher)
-        #expect(try await eventually { subscriber.received.last?.layer == 2 })
+        #expect(try await send(framesUntil: { subscriber.received.last?.layer == 2 }, &source, from: publisher))
         return (bed, publisher, subscriber, info, source)
     }
 
@@ -37,7 +37,7 @@ import Testing
         try await send(30, frames: &source, from: publisher)
         #expect(await room.availableBitrate(of: "bob") == 150_000)
         #expect(try await eventually { await room.bandwidthLayerLimit(of: "bob", trackID: "cam") == 1 })
-        #expect(try await eventually { subscriber.received.last?.layer == 1 })
+        #expect(try await send(framesUntil: { subscriber.received.last?.layer == 1 }, &source, from: publisher))
         let afterDrop = Array(subscriber.received.dropFirst(beforeDrop))
         let firstOfLayer1 = try #require(afterDrop.firstIndex { $0.layer == 1 })
         #expect(afterDrop[firstOfLayer1].isKeyFrame, "the switch down starts on a key frame")
@@ -54,14 +54,14 @@ import Testing
             senderSSRC: 7, bitrate: 10_000, feedbackSSRCs: [info.ssrc]))
         try await send(30, frames: &source, from: publisher)
         #expect(try await eventually { await room.bandwidthLayerLimit(of: "bob", trackID: "cam") == 0 })
-        #expect(try await eventually { subscriber.received.last?.layer == 0 })
+        #expect(try await send(framesUntil: { subscriber.received.last?.layer == 0 }, &source, from: publisher))
 
         // 2 Mbit/s: back to the top layer, on its key frame, the stream continuous throughout.
         try await subscriber.send(rtcp: RTCPReceiverEstimatedMaximumBitrate.build(
             senderSSRC: 7, bitrate: 2_000_000, feedbackSSRCs: [info.ssrc]))
         try await send(30, frames: &source, from: publisher)
         #expect(try await eventually { await room.bandwidthLayerLimit(of: "bob", trackID: "cam") == 2 })
-        #expect(try await eventually { subscriber.received.last?.layer == 2 })
+        #expect(try await send(framesUntil: { subscriber.received.last?.layer == 2 }, &source, from: publisher))
         let all = subscriber.received
         #expect(zip(all, all.dropFirst()).allSatisfy { $1.sequenceNumber == $0.sequenceNumber &+ 1 })
         #expect(zip(all, all.dropFirst()).allSatisfy { $1.pictureID == ($0.pictureID + 1) & 0x7FFF })
@@ -70,7 +70,37 @@ import Testing
         try await room.updatePreferences("bob", trackID: "cam", SubscriptionPreferences(maxSpatialLayer: 1))
         try await send(30, frames: &source, from: publisher)
         #expect(try await eventually { await room.bandwidthLayerLimit(of: "bob", trackID: "cam") == 1 })
-        #expect(try await eventually { subscriber.received.last?.layer == 1 })
+        #expect(try await send(framesUntil: { subscriber.received.last?.layer == 1 }, &source, from: publisher))
+        try await bed.shutdown()
+    }
+
+    /// Shedding (only the base temporal layer until the switch) is for a downlink that cannot
+    /// take the current layer. A subscriber that asks for a lower layer itself, with bandwidth
+    /// to spare, keeps every frame of the current one until the lower layer's key frame.
+    @Test func aSubscriberLoweringItsOwnLayerKeepsEveryFrameUntilTheSwitch() async throws {
+        var (bed, publisher, subscriber, info, source) = try await startOnTheTopLayer()
+        let room = bed.room
+        try await subscriber.send(rtcp: RTCPReceiverEstimatedMaximumBitrate.build(
+            senderSSRC: 7, bitrate: 10_000_000, feedbackSSRCs: [info.ssrc]))
+        try await send(20, frames: &source, from: publisher)
+        #expect(await room.availableBitrate(of: "bob") == 10_000_000)
+
+        try await room.updatePreferences("bob", trackID: "cam", SubscriptionPreferences(maxSpatialLayer: 1))
+        let before = subscriber.received.count
+        // Layer 1's key frame is held back (its PLI goes unanswered) for 24 frames, across at
+        // least one allocation round: Bob stays on layer 2 meanwhile, temporal layers and all.
+        let held = 24
+        for _ in 0..<held {
+            for packet in source.nextFrame() { try await publisher.send(rtp: packet) }
+            try await Task.sleep(for: .milliseconds(33))
+        }
+        #expect(try await eventually(timeout: .seconds(3)) { subscriber.received.count >= before + held },
+                "\(subscriber.received.count - before) of \(held) frames forwarded")
+        #expect(subscriber.received.dropFirst(before).allSatisfy { $0.layer == 2 })
+
+        source.handle(plis: publisher.pliSSRCs)
+        try await send(10, frames: &source, from: publisher)
+        #expect(try await send(framesUntil: { subscriber.received.last?.layer == 1 }, &source, from: publisher))
         try await bed.shutdown()
     }
 
@@ -121,7 +151,7 @@ import Testing
         // The publisher keeps sending, so every layer's bitrate stays measured.
         try await send(30, frames: &source, from: publisher)
         #expect(try await eventually { await room.bandwidthLayerLimit(of: "bob", trackID: "cam") == 1 })
-        #expect(try await eventually { subscriber.received.last?.layer == 1 })
+        #expect(try await send(framesUntil: { subscriber.received.last?.layer == 1 }, &source, from: publisher))
         let estimate = try #require(await room.availableBitrate(of: "bob"))
         #expect(estimate < 269_000 && estimate > 101_000, "\(estimate)")
         try await bed.shutdown()
@@ -135,11 +165,11 @@ import Testing
         #expect(await room.availableBitrate(of: "bob") == 150_000)
         try await send(30, frames: &source, from: publisher)
         #expect(try await eventually { await room.bandwidthLayerLimit(of: "bob", trackID: "cam") == 1 })
-        #expect(try await eventually { subscriber.received.last?.layer == 1 })
+        #expect(try await send(framesUntil: { subscriber.received.last?.layer == 1 }, &source, from: publisher))
         try await room.capDownlink("bob", maxBitrate: nil)
         #expect(await room.availableBitrate(of: "bob") == nil)
         try await send(30, frames: &source, from: publisher)
-        #expect(try await eventually { subscriber.received.last?.layer == 2 })
+        #expect(try await send(framesUntil: { subscriber.received.last?.layer == 2 }, &source, from: publisher))
         await #expect(throws: RoomError.unknownParticipant("nobody")) { try await room.capDownlink("nobody", maxBitrate: 1) }
         try await bed.shutdown()
     }

@@ -14,6 +14,17 @@ func send(_ count: Int, frames source: inout SyntheticVP8Simulcast, from publish
     }
 }
 
+/// Sends frames at 30 fps, answering PLIs, until `condition` holds (true) or 10 s of frames
+/// went out (false): a layer switch waits for a key frame, so frames must keep coming.
+func send(framesUntil condition: () async throws -> Bool, _ source: inout SyntheticVP8Simulcast,
+          from publisher: RoomClient) async throws -> Bool {
+    for _ in 0..<300 {
+        if try await condition() { return true }
+        try await send(1, frames: &source, from: publisher)
+    }
+    return try await condition()
+}
+
 /// A room on a server worker and a client worker for its participants, each on its own loop.
 struct RoomTestBed {
     let group: MultiThreadedEventLoopGroup
