@@ -21,13 +21,14 @@ public struct SignalingSetup: Sendable {
     }
 }
 
-/// Builds the control-plane HTTP server: health and version endpoints, the `/v1` API, the
+/// Builds the control-plane HTTP server: health, version and metrics endpoints, the `/v1` API, the
 /// signaling WebSocket and the meeting page. Routes are declared per resource (see `SystemRoutes`).
 public func buildApplication(
     configuration: ServerConfiguration,
     store: RoomStore,
     echo: EchoService? = nil,
     signaling: SignalingSetup? = nil,
+    metrics: ServerMetrics? = nil,
     authentication: APIAuthentication,
     logger: Logger,
     onServerRunning: @escaping @Sendable (_ boundPort: Int) async -> Void = { _ in }
@@ -37,6 +38,7 @@ public func buildApplication(
     router.add(middleware: JSONErrorMiddleware())
     router.add(middleware: FileMiddleware(configuration.webRoot, searchForIndexHtml: true, logger: logger))
     SystemRoutes(store: store, devMode: configuration.devMode).register(on: router)
+    if let metrics { MetricsRoutes(metrics: metrics).register(on: router) }
     if let echo { EchoRoutes(echo: echo).register(on: router) }
     let authenticated = BearerTokenMiddleware(verifier: authentication.verifier)
     let meetings = signaling?.meetings

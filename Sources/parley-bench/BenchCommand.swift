@@ -107,7 +107,7 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Link emulator: the participant whose receiving transport goes through it.")
     var linkParticipant: Int = 1
 
-    @Option(help: "Process id of a server on this machine, to report its CPU and memory from /proc.")
+    @Option(help: "Process id of a server on this machine: its CPU and memory from /proc (default: from the server's GET /metrics).")
     var serverPID: Int32?
 
     @Option(help: "Write the summary as JSON to this file.")
@@ -237,7 +237,9 @@ struct BenchCommand: AsyncParsableCommand {
             var scenario = RoomScenario(
                 kind: kind, server: url, room: room, apiKey: key, participantCount: children.isEmpty ? participants : share,
                 firstIndex: firstIndex, totalParticipants: total, duration: .milliseconds(Int(duration * 1000)),
-                workerCount: workers, settings: settings, serverPID: serverPID)
+                workerCount: workers, settings: settings,
+                // A child's counts go to the parent, which measures the server for the whole run.
+                serverUsage: ServerUsageSource(pid: serverPID, server: childResult == nil ? url : nil))
             scenario.publisherCount = publishers
             scenario.rampStep = ramp
             scenario.link = linkConditions()
@@ -263,7 +265,7 @@ struct BenchCommand: AsyncParsableCommand {
         } else {
             report = try await EchoScenario(
                 server: url, participantCount: participants, duration: .milliseconds(Int(duration * 1000)),
-                workerCount: workers, settings: settings, serverPID: serverPID).run(progress: progress)
+                workerCount: workers, settings: settings, serverUsage: ServerUsageSource(pid: serverPID, server: url)).run(progress: progress)
         }
         guard childResult == nil else { return }
         print(report.table)

@@ -88,7 +88,7 @@ struct BenchReport: Codable {
 
     /// From a measurement window; `expectedTracks` is how many (receiver, sender, kind)
     /// combinations should carry media.
-    init(scenario: String, participants: Int, expectedTracks: Int, window: MeasuredWindow, serverPID: Int32?) {
+    init(scenario: String, participants: Int, expectedTracks: Int, window: MeasuredWindow) {
         let totals = window.totals, seconds = max(window.seconds, 1e-3)
         self.scenario = scenario
         self.participants = participants
@@ -110,7 +110,7 @@ struct BenchReport: Codable {
         nacksSent = totals.nacks
         plisSent = totals.plis
         serverCPUPercent = window.usage.serverCPUSeconds.map { $0 / seconds * 100 }
-        serverRSSMegabytes = serverPID.flatMap(ProcessUsage.residentMegabytes)
+        serverRSSMegabytes = window.usage.serverResidentMegabytes
         egressPacketsPerServerCPUSecond = window.usage.serverCPUSeconds.flatMap {
             $0 > 0 ? Double(totals.received) / $0 : nil
         }

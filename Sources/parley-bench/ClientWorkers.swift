@@ -156,10 +156,10 @@ struct ClientWorkers {
     /// One measurement window: counters from zero, `duration` of sending with a progress line
     /// per second (rates over that second, loss so far), `atHalf` run once halfway; then a pause
     /// for what is in flight before the counts are taken.
-    func measure(for duration: Duration, serverPID: Int32?, progress: @escaping @Sendable (String) -> Void,
+    func measure(for duration: Duration, serverUsage: ServerUsageSource, progress: @escaping @Sendable (String) -> Void,
                  atHalf: (() async throws -> Void)? = nil) async throws -> MeasuredWindow {
         try await resetMeasurements()
-        let usage = LoadUsage(serverPID: serverPID)
+        let usage = await LoadUsage.start(serverUsage)
         let started = ContinuousClock.now
         var previous = WorkerTotals()
         var previousAt = started
@@ -181,7 +181,7 @@ struct ClientWorkers {
             previous = current
             previousAt = now
         }
-        let measured = usage.finish()
+        let measured = await usage.finish()
         let seconds = (ContinuousClock.now - started).seconds
         // What was sent in the window gets to arrive before counting (a loaded relay lags),
         // then sending resumes for whatever comes next (a ramp's next step).

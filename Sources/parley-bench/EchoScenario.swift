@@ -14,7 +14,7 @@ struct EchoScenario {
     let duration: Duration
     let workerCount: Int
     let settings: BenchParticipant.Settings
-    let serverPID: Int32?
+    let serverUsage: ServerUsageSource
 
     func run(progress: @escaping @Sendable (String) -> Void) async throws -> BenchReport {
         let clock = BenchClock()
@@ -43,12 +43,12 @@ struct EchoScenario {
 
         let ticks = try await clients.startSending(clock: clock)
         try await clients.startParticipants()
-        let window = try await clients.measure(for: duration, serverPID: serverPID, progress: progress)
+        let window = try await clients.measure(for: duration, serverUsage: serverUsage, progress: progress)
         for tick in ticks { tick.cancel() }
         _ = try await clients.collect(distributions: false, closing: true)
         try await clients.shutdown()
         return BenchReport(scenario: "echo", participants: participantCount, expectedTracks: participantCount * 2,
-                           window: window, serverPID: serverPID)
+                           window: window)
     }
 
     private func postOffer(_ sdp: String) async throws -> String {

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// CPU time and memory of a process on this machine, from /proc (Linux).
 struct ProcessUsage {
@@ -29,27 +32,70 @@ struct ProcessUsage {
     }
 }
 
-/// CPU seconds the server and this process spent over a window of the run.
+/// Where the server's CPU time and memory come from: /proc when it runs on this machine
+/// (`--server-pid`), otherwise its Prometheus endpoint (`GET /metrics`), which works for a remote
+/// server too. Either may be missing (another machine without metrics): then they are unknown.
+struct ServerUsageSource: Sendable {
+    struct Sample: Sendable {
+        var cpuSeconds: Double
+        var residentMegabytes: Double?
+    }
+
+    let pid: Int32?
+    let metricsURL: URL?
+
+    init(pid: Int32?, server: URL?) {
+        self.pid = pid
+        metricsURL = server.map { $0.appendingPathComponent("metrics") }
+    }
+
+    func sample() async -> Sample? {
+        if let pid {
+            return ProcessUsage.cpuSeconds(pid: pid).map {
+                Sample(cpuSeconds: $0, residentMegabytes: ProcessUsage.residentMegabytes(pid: pid))
+            }
+        }
+        guard let metricsURL,
+              let (body, response) = try? await URLSession.shared.data(from: metricsURL),
+              (response as? HTTPURLResponse)?.statusCode == 200 else { return nil }
+        let text = String(decoding: body, as: UTF8.self)
+        guard let cpu = Self.value(of: "process_cpu_seconds_total", in: text) else { return nil }
+        return Sample(cpuSeconds: cpu,
+                      residentMegabytes: Self.value(of: "process_resident_memory_bytes", in: text).map { $0 / 1_048_576 })
+    }
+
+    /// A label-less series' value in the Prometheus text format.
+    static func value(of name: String, in text: String) -> Double? {
+        for line in text.split(separator: "\n") where line.hasPrefix(name + " ") {
+            return Double(line.dropFirst(name.count + 1).prefix { $0 != " " })
+        }
+        return nil
+    }
+}
+
+/// CPU seconds the server and this process spent over a window of the run, and the server's
+/// memory at its end.
 struct LoadUsage {
     struct Measured {
         var serverCPUSeconds: Double?
+        var serverResidentMegabytes: Double?
         var benchCPUSeconds: Double
     }
 
-    let serverPID: Int32?
-    private let serverStart: Double?
+    let server: ServerUsageSource
+    private let serverStart: ServerUsageSource.Sample?
     private let benchStart: Double
 
-    init(serverPID: Int32?) {
-        self.serverPID = serverPID
-        serverStart = serverPID.flatMap(ProcessUsage.cpuSeconds)
-        benchStart = ProcessUsage.ownCPUSeconds()
+    static func start(_ server: ServerUsageSource) async -> LoadUsage {
+        LoadUsage(server: server, serverStart: await server.sample(), benchStart: ProcessUsage.ownCPUSeconds())
     }
 
-    func finish() -> Measured {
-        let serverEnd = serverPID.flatMap(ProcessUsage.cpuSeconds)
-        var server: Double?
-        if let serverStart, let serverEnd { server = serverEnd - serverStart }
-        return Measured(serverCPUSeconds: server, benchCPUSeconds: ProcessUsage.ownCPUSeconds() - benchStart)
+    func finish() async -> Measured {
+        let benchCPUSeconds = ProcessUsage.ownCPUSeconds() - benchStart
+        let serverEnd = await server.sample()
+        var cpu: Double?
+        if let serverStart, let serverEnd { cpu = serverEnd.cpuSeconds - serverStart.cpuSeconds }
+        return Measured(serverCPUSeconds: cpu, serverResidentMegabytes: serverEnd?.residentMegabytes,
+                        benchCPUSeconds: benchCPUSeconds)
     }
 }

@@ -44,7 +44,7 @@ struct RoomScenario {
     let duration: Duration
     let workerCount: Int
     let settings: BenchParticipant.Settings
-    let serverPID: Int32?
+    let serverUsage: ServerUsageSource
     /// Webinar: how many participants (the first ones) publish.
     var publisherCount = 1
     /// `--ramp`: participants added per step, each step measured for `duration`.
@@ -114,12 +114,11 @@ struct RoomScenario {
                                clients: clients, clock: clock, context: context, progress: progress)
                 try await coordination.lineUp(progress: progress)
                 try await settle(members: members, among: totalParticipants, clients: clients)
-                var window = try await clients.measure(for: duration, serverPID: serverPID, progress: progress,
+                var window = try await clients.measure(for: duration, serverUsage: serverUsage, progress: progress,
                                                        atHalf: videoLayerCount > 1 ? { try await swapLayers(members) } : nil)
                 try await coordination.finish(&window)
                 var report = BenchReport(scenario: kind.rawValue, participants: totalParticipants,
-                                         expectedTracks: expectedTracks(among: totalParticipants), window: window,
-                                         serverPID: serverPID)
+                                         expectedTracks: expectedTracks(among: totalParticipants), window: window)
                 report.processes = coordination.processCount
                 outcome = .success(report)
             }
@@ -155,9 +154,9 @@ struct RoomScenario {
                            context: context, progress: progress)
             count = next
             try await settle(members: members, among: count, clients: clients)
-            let window = try await clients.measure(for: duration, serverPID: serverPID, progress: progress)
+            let window = try await clients.measure(for: duration, serverUsage: serverUsage, progress: progress)
             let report = BenchReport(scenario: kind.rawValue, participants: count,
-                                     expectedTracks: expectedTracks(among: count), window: window, serverPID: serverPID)
+                                     expectedTracks: expectedTracks(among: count), window: window)
             steps.append(.init(participants: count, egressPPS: report.egressPPS, lossPercent: report.lossPercent,
                                latencyP99: report.latencyMilliseconds.p99, held: report.held))
             progress(String(format: "ramp: %d participants, %.0f packets/s out, loss %.3f %%, p99 %.2f ms%@", count,

@@ -54,6 +54,10 @@ struct ServeCommand: AsyncParsableCommand {
           help: "Development mode: the meeting page gets join tokens from the server (GET /v1/dev/token) for anyone. Never in production.")
     var devMode = false
 
+    @Flag(name: .customLong("metrics"), inversion: .prefixedNo,
+          help: "Serve Prometheus metrics at GET /metrics (counts and sizes only, no names; no token needed).")
+    var metricsEnabled = true
+
     func run() async throws {
         let settings = try ServeSettings(
             flags: .init(httpHost: httpHost, httpPort: httpPort, dataDirectory: dataDirectory, logLevel: logLevel,
@@ -125,12 +129,14 @@ struct ServeCommand: AsyncParsableCommand {
 
         let host = settings.httpHost
         if devMode { logger.warning("development mode: anyone can get a join token from /v1/dev/token") }
-        let meetings = MeetingRegistry(rooms: RoomRegistry(media: media), store: store, logger: logger)
+        let rooms = RoomRegistry(media: media)
+        let meetings = MeetingRegistry(rooms: rooms, store: store, logger: logger)
         let application = buildApplication(
             configuration: ServerConfiguration(host: host, port: settings.httpPort, devMode: devMode),
             store: store,
             echo: EchoService(media: media),
             signaling: SignalingSetup(meetings: meetings, media: media),
+            metrics: metricsEnabled ? ServerMetrics(media: media, rooms: rooms) : nil,
             authentication: authentication,
             logger: logger,
             onServerRunning: { port in

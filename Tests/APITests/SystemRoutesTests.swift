@@ -9,14 +9,16 @@ import Testing
 
 /// Runs the real application in process (Hummingbird's router test mode: real routing,
 /// middleware and encoding, no socket) against a real SQLite file.
-func withApplication(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+func withApplication(metrics: ServerMetrics? = nil,
+                     _ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
     let folder = NSTemporaryDirectory() + "parley-api-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: folder) }
     let store = try RoomStore(path: folder + "/parley.sqlite")
     let authentication = APIAuthentication(keys: try APIKeyStore([TestKeys.server]), issuingKey: TestKeys.server)
     let application = buildApplication(configuration: ServerConfiguration(host: "127.0.0.1", port: 0),
-                                       store: store, authentication: authentication, logger: Logger(label: "test"))
+                                       store: store, metrics: metrics, authentication: authentication,
+                                       logger: Logger(label: "test"))
     try await application.test(.router, body)
 }
 

@@ -15,7 +15,7 @@ def test_openapi_document_is_valid_and_complete(parley_server):
         document = yaml.safe_load(response.read())
     validate(document)  # raises on an invalid document
     assert set(document["paths"]) == {
-        "/healthz", "/v1/version", "/v1/echo", "/v1/rooms", "/v1/rooms/{room}", "/v1/tokens",
+        "/healthz", "/metrics", "/v1/version", "/v1/echo", "/v1/rooms", "/v1/rooms/{room}", "/v1/tokens",
         "/v1/rooms/{room}/participants", "/v1/rooms/{room}/participants/{identity}", "/v1/rtc", "/v1/dev/token",
         "/v1/rooms/{room}/participants/{identity}/tracks/{track}/mute",
         "/v1/rooms/{room}/participants/{identity}/subscriptions",

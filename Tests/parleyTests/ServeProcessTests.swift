@@ -59,27 +59,49 @@ struct ParleyProcess {
     @Test func serveAnswersHealthzAndStopsCleanlyOnSIGTERM() async throws {
         let folder = NSTemporaryDirectory() + "parley-serve-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let process = Process()
-        process.executableURL = ParleyProcess.executable
-        process.arguments = ["serve", "--http-host", "127.0.0.1", "--http-port", "0", "--data-dir", folder]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let (process, url) = try await startServe(["--data-dir", folder])
         defer { if process.isRunning { process.terminate(); process.waitUntilExit() } }
-
-        // The first line says where it listens.
-        let url = try await readListeningURL(from: output.fileHandleForReading)
         let (body, response) = try await URLSession.shared.data(from: url.appendingPathComponent("healthz"))
         #expect((response as? HTTPURLResponse)?.statusCode == 200)
         #expect(String(decoding: body, as: UTF8.self) == #"{"status":"ok"}"#)
         #expect(FileManager.default.fileExists(atPath: folder + "/parley.sqlite"))
+        let (metrics, metricsResponse) = try await URLSession.shared.data(from: url.appendingPathComponent("metrics"))
+        #expect((metricsResponse as? HTTPURLResponse)?.statusCode == 200, "metrics are on by default")
+        #expect(String(decoding: metrics, as: UTF8.self).contains("\nparley_media_workers "))
 
         process.terminate() // SIGTERM
         let deadline = ContinuousClock.now + .seconds(10)
         while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
         #expect(!process.isRunning, "stops within 10 s of SIGTERM")
         #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+    }
+
+    @Test func noMetricsFlagTurnsTheEndpointOff() async throws {
+        let folder = NSTemporaryDirectory() + "parley-serve-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (process, url) = try await startServe(["--rtc-port", "0", "--data-dir", folder, "--no-metrics"])
+        defer { if process.isRunning { process.terminate(); process.waitUntilExit() } }
+        let (_, response) = try await URLSession.shared.data(from: url.appendingPathComponent("metrics"))
+        #expect((response as? HTTPURLResponse)?.statusCode == 404)
+    }
+
+    /// Starts `parley serve` on a free loopback HTTP port with `arguments` added; returns the
+    /// process (the caller stops it) and the URL its first line says it listens on.
+    private func startServe(_ arguments: [String]) async throws -> (Process, URL) {
+        let process = Process()
+        process.executableURL = ParleyProcess.executable
+        process.arguments = ["serve", "--http-host", "127.0.0.1", "--http-port", "0"] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        do {
+            return (process, try await readListeningURL(from: output.fileHandleForReading))
+        } catch {
+            process.terminate()
+            process.waitUntilExit()
+            throw error
+        }
     }
 
     private func readListeningURL(from handle: FileHandle) async throws -> URL {

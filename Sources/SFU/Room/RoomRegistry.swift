@@ -6,6 +6,8 @@ public actor RoomRegistry {
     public let media: MediaServer
     private var rooms: [String: Room] = [:]
     private var roomCountByWorker: [Int: Int] = [:]
+    /// The counters of rooms already closed, so the server's totals only grow.
+    private var closedRoomCounters = RoomStatistics()
 
     public init(media: MediaServer) {
         self.media = media
@@ -31,6 +33,14 @@ public actor RoomRegistry {
         guard let room = rooms.removeValue(forKey: name) else { return }
         roomCountByWorker[room.worker.index, default: 1] -= 1
         await room.close()
+        closedRoomCounters.addCounters(of: await room.statistics)
+    }
+
+    /// Every open room's statistics summed, with the counters of closed rooms added in.
+    public func statistics() async -> RoomStatistics {
+        var total = closedRoomCounters
+        for room in rooms.values { total = total + (await room.statistics) }
+        return total
     }
 
     public var roomNames: [String] { rooms.keys.sorted() }

@@ -151,6 +151,10 @@ func eventually(timeout: Duration = .seconds(10), _ condition: () async throws -
                 "the publisher's mid and rid are not forwarded: \(Set(viewer.received.flatMap(\.extensionIDs)))")
         #expect(await room.currentLayer(of: "bob", trackID: "cam") == 1)
         #expect(await room.packetsFromUnknownSSRC == 0, "every layer's SSRC was learned")
+        let statistics = await room.statistics
+        #expect(statistics.rooms == 1 && statistics.participants == 2)
+        #expect(statistics.publications == 1 && statistics.subscriptions == 1)
+        #expect(statistics.forwardedPackets >= viewer.received.count, "what the viewer got was counted")
         try await bed.shutdown()
     }
 

@@ -24,3 +24,29 @@ import WebRTC
         await media.shutdown()
     }
 }
+
+@Suite struct RoomStatisticsTests {
+    @Test func sumsAddEverythingAndAClosedRoomLeavesOnlyItsCounters() {
+        var first = RoomStatistics()
+        first.rooms = 1
+        first.participants = 3
+        first.subscriptions = 6
+        first.forwardedPackets = 100
+        first.undecodablePackets = 2
+        var second = RoomStatistics()
+        second.rooms = 1
+        second.participants = 2
+        second.forwardedPackets = 50
+        second.relayedDataMessages = 7
+
+        let sum = first + second
+        #expect(sum.rooms == 2 && sum.participants == 5 && sum.subscriptions == 6)
+        #expect(sum.forwardedPackets == 150 && sum.undecodablePackets == 2 && sum.relayedDataMessages == 7)
+
+        var closed = RoomStatistics()
+        closed.addCounters(of: first)
+        #expect(closed.rooms == 0 && closed.participants == 0 && closed.subscriptions == 0,
+                "a closed room holds nobody")
+        #expect(closed.forwardedPackets == 100 && closed.undecodablePackets == 2)
+    }
+}
