@@ -63,9 +63,9 @@ let package = Package(
         // The signaling protocol's JSON messages (docs/signaling.md); no transport, no state.
         .target(name: "Signaling", swiftSettings: strictSwift),
 
-        // MARK: Protocol layers over C libraries
+        // MARK: Protocol layers over C libraries (SRTP: libsrtp2, and OpenSSL for sending AES-GCM RTP)
         .target(name: "DTLS", dependencies: ["COpenSSL"], swiftSettings: strictSwift),
-        .target(name: "SRTP", dependencies: ["CSRTP"], swiftSettings: strictSwift),
+        .target(name: "SRTP", dependencies: ["CSRTP", "COpenSSL"], swiftSettings: strictSwift),
         .target(name: "SCTP", dependencies: ["CUsrsctp"], swiftSettings: strictSwift),
 
         // MARK: Transport and router

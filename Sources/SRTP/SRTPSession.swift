@@ -1,6 +1,7 @@
 import CSRTP
 
-/// One direction of SRTP/SRTCP for one transport, backed by a libsrtp2 session.
+/// One direction of SRTP/SRTCP for one transport, backed by a libsrtp2 session; protecting
+/// RTP with AES-GCM goes through OpenSSL instead (`AESGCMRTPProtector`, for speed).
 ///
 /// A transport owns two: a `.sending` session keyed with its own master key (protect) and a
 /// `.receiving` session keyed with the peer's (unprotect). Streams for new SSRCs are created on
@@ -17,12 +18,20 @@ public final class SRTPSession {
     public let profile: SRTPProfile
     public let direction: Direction
     private let session: srtp_t
+    /// Sending RTP with AEAD_AES_128_GCM; nil for the other profiles and for receiving.
+    private let gcmRTPProtector: AESGCMRTPProtector?
 
     /// Packets are accepted up to this far behind the newest index (RFC 3711 §3.3.2 requires at
     /// least 64). Video retransmissions and reordering on real networks need more than that.
     public static let replayWindowSize: UInt = 1024
 
-    public init(profile: SRTPProfile, masterKey: SRTPMasterKey, direction: Direction) throws(SRTPError) {
+    public convenience init(profile: SRTPProfile, masterKey: SRTPMasterKey, direction: Direction) throws(SRTPError) {
+        try self.init(profile: profile, masterKey: masterKey, direction: direction, libsrtpProtectsGCMRTP: false)
+    }
+
+    /// `libsrtpProtectsGCMRTP`: tests compare the two implementations of GCM RTP protection.
+    init(profile: SRTPProfile, masterKey: SRTPMasterKey, direction: Direction,
+         libsrtpProtectsGCMRTP: Bool) throws(SRTPError) {
         try SRTPLibrary.ensureInitialized()
         guard masterKey.key.count == profile.masterKeyLength,
               masterKey.salt.count == profile.masterSaltLength else {
@@ -31,6 +40,8 @@ public final class SRTPSession {
         }
         self.profile = profile
         self.direction = direction
+        gcmRTPProtector = profile == .aeadAES128GCM && direction == .sending && !libsrtpProtectsGCMRTP
+            ? try AESGCMRTPProtector(masterKey: masterKey) : nil
 
         var policy = srtp_policy_t()
         switch profile {
@@ -66,7 +77,8 @@ public final class SRTPSession {
     /// Encrypts and authenticates the RTP packet in `buffer[0..<length]` in place, appending the
     /// tag. Returns the new length. `buffer` must have `profile.rtpTrailerLength` bytes to spare.
     public func protectRTP(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
-        try transform(buffer, length: length, trailer: profile.rtpTrailerLength, operation: .protectRTP)
+        if let gcmRTPProtector { return try gcmRTPProtector.protect(buffer, length: length) }
+        return try transform(buffer, length: length, trailer: profile.rtpTrailerLength, operation: .protectRTP)
     }
 
     /// Verifies and decrypts the SRTP packet in `buffer[0..<length]` in place. Returns the length
