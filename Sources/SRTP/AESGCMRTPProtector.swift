@@ -8,15 +8,39 @@ import COpenSSL
 /// step: every packet goes out once per subscriber. Everything else (unprotect, SRTCP, AES-CM)
 /// stays with libsrtp2, and the tests check that both give the same bytes.
 ///
-/// Not thread-safe; it belongs to its transport's event loop like the session that owns it.
-final class AESGCMRTPProtector {
+/// Not thread-safe; it belongs to its transport's event loop like the session that owns it. A
+/// struct kept in place in its session, so the per-packet call retains nothing.
+struct AESGCMRTPProtector {
     static let tagLength = 16
     private static let saltLength = 12
 
-    /// EVP_CIPHER_CTX keyed once with the session key; each packet only sets its IV.
+    /// Owns the OpenSSL context and the key material, and frees them with the last copy.
+    private final class Resources {
+        /// EVP_CIPHER_CTX keyed once with the session key; each packet only sets its IV.
+        let context: OpaquePointer
+        let sessionSalt: UnsafeMutablePointer<UInt8>
+        /// Scratch for each packet's IV, so protecting allocates nothing.
+        let iv: UnsafeMutablePointer<UInt8>
+
+        init(context: OpaquePointer, salt: [UInt8]) {
+            self.context = context
+            sessionSalt = .allocate(capacity: AESGCMRTPProtector.saltLength)
+            sessionSalt.initialize(from: salt, count: AESGCMRTPProtector.saltLength)
+            iv = .allocate(capacity: AESGCMRTPProtector.saltLength)
+            iv.initialize(repeating: 0, count: AESGCMRTPProtector.saltLength)
+        }
+
+        deinit {
+            EVP_CIPHER_CTX_free(context)
+            sessionSalt.initialize(repeating: 0, count: AESGCMRTPProtector.saltLength)
+            sessionSalt.deallocate()
+            iv.deallocate()
+        }
+    }
+
+    private let resources: Resources
     private let context: OpaquePointer
     private let sessionSalt: UnsafeMutablePointer<UInt8>
-    /// Scratch for each packet's IV, so protecting allocates nothing.
     private let iv: UnsafeMutablePointer<UInt8>
     private var rollover: [UInt32: RolloverCounter] = [:]
 
@@ -34,23 +58,15 @@ final class AESGCMRTPProtector {
             EVP_CIPHER_CTX_free(context)
             throw .library(status: 0, operation: "EVP_EncryptInit_ex")
         }
+        resources = Resources(context: context, salt: salt)
         self.context = context
-        sessionSalt = .allocate(capacity: Self.saltLength)
-        sessionSalt.initialize(from: salt, count: Self.saltLength)
-        iv = .allocate(capacity: Self.saltLength)
-        iv.initialize(repeating: 0, count: Self.saltLength)
-    }
-
-    deinit {
-        EVP_CIPHER_CTX_free(context)
-        sessionSalt.initialize(repeating: 0, count: Self.saltLength)
-        sessionSalt.deallocate()
-        iv.deallocate()
+        sessionSalt = resources.sessionSalt
+        iv = resources.iv
     }
 
     /// Encrypts the payload of the RTP packet in `buffer[0..<length]` in place, with the header
     /// (CSRCs and extensions included) as associated data, and appends the 16-byte tag.
-    func protect(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
+    mutating func protect(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
         guard let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { throw .malformedPacket }
         guard length + Self.tagLength <= buffer.count else {
             throw .bufferTooSmall(needed: length + Self.tagLength, available: buffer.count)

@@ -19,7 +19,7 @@ public final class SRTPSession {
     public let direction: Direction
     private let session: srtp_t
     /// Sending RTP with AEAD_AES_128_GCM; nil for the other profiles and for receiving.
-    private let gcmRTPProtector: AESGCMRTPProtector?
+    private var gcmRTPProtector: AESGCMRTPProtector?
 
     /// Packets are accepted up to this far behind the newest index (RFC 3711 §3.3.2 requires at
     /// least 64). Video retransmissions and reordering on real networks need more than that.
@@ -77,7 +77,7 @@ public final class SRTPSession {
     /// Encrypts and authenticates the RTP packet in `buffer[0..<length]` in place, appending the
     /// tag. Returns the new length. `buffer` must have `profile.rtpTrailerLength` bytes to spare.
     public func protectRTP(_ buffer: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
-        if let gcmRTPProtector { return try gcmRTPProtector.protect(buffer, length: length) }
+        if let protected = try gcmRTPProtector?.protect(buffer, length: length) { return protected }
         return try transform(buffer, length: length, trailer: profile.rtpTrailerLength, operation: .protectRTP)
     }
 
