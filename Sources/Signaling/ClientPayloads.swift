@@ -163,16 +163,21 @@ public struct SubscriptionUpdate: Sendable, Equatable, Codable {
     /// Size of the element the video is rendered in, in CSS pixels times devicePixelRatio.
     public var width: Int?
     public var height: Int?
+    /// Pinned videos get the subscriber's downlink first when it is short; absent keeps what the
+    /// last update said (not pinned at first).
+    public var pinned: Bool?
 
-    public init(trackSid: String, subscribe: Bool, maxLayer: Int? = nil, width: Int? = nil, height: Int? = nil) {
+    public init(trackSid: String, subscribe: Bool, maxLayer: Int? = nil, width: Int? = nil, height: Int? = nil,
+                pinned: Bool? = nil) {
         self.trackSid = trackSid
         self.subscribe = subscribe
         self.maxLayer = maxLayer
         self.width = width
         self.height = height
+        self.pinned = pinned
     }
 
-    enum CodingKeys: String, CodingKey { case trackSid, subscribe, maxLayer, width, height }
+    enum CodingKeys: String, CodingKey { case trackSid, subscribe, maxLayer, width, height, pinned }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -181,6 +186,7 @@ public struct SubscriptionUpdate: Sendable, Equatable, Codable {
         maxLayer = try c.decodeIfPresent(Int.self, forKey: .maxLayer)
         width = try c.decodeIfPresent(Int.self, forKey: .width)
         height = try c.decodeIfPresent(Int.self, forKey: .height)
+        pinned = try c.decodeIfPresent(Bool.self, forKey: .pinned)
         try signalingRequire(!trackSid.isEmpty, decoder, CodingKeys.trackSid)
         try signalingRequire(maxLayer.map { (0..<signalingMaxSimulcastLayers).contains($0) } ?? true, decoder, CodingKeys.maxLayer)
         try signalingRequire(width.map { $0 >= 0 && $0 <= 16384 } ?? true, decoder, CodingKeys.width)

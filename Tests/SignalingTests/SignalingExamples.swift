@@ -31,7 +31,7 @@ enum SignalingExamples {
         .init(message: .trickle(TrickleCandidate(target: .publisher, candidate: ICECandidateInit(
             candidate: "candidate:842163049 1 udp 1677729535 203.0.113.7 50123 typ srflx raddr 192.168.1.20 rport 50123 generation 0",
             sdpMid: "0", sdpMLineIndex: 0, usernameFragment: "Hx3e")))),
-        .init(id: 3, message: .updateSubscription(SubscriptionUpdate(trackSid: "TR_VCx81z", subscribe: true, width: 640, height: 360))),
+        .init(id: 3, message: .updateSubscription(SubscriptionUpdate(trackSid: "TR_VCx81z", subscribe: true, width: 640, height: 360, pinned: true))),
         .init(id: 4, message: .mute(MuteRequest(trackSid: "TR_AMk2pQ", muted: true))),
         .init(message: .leave(ClientLeave())),
         .init(id: 5, message: .ping(PingPayload(timestamp: 1_763_771_000_000))),

@@ -111,6 +111,7 @@ extension ParticipantSession {
         } else if let width = update.width, let height = update.height {
             preferences.maxSpatialLayer = track.layer(fitting: width, height)
         }
+        if let pinned = update.pinned { preferences.pinned = pinned }
         subscriberPreferences[update.trackSid] = preferences
         try? await meeting.sfu.updatePreferences(identity, trackID: update.trackSid, preferences)
     }

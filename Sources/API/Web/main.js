@@ -54,6 +54,7 @@ async function join(room, name, token) {
   window.parleyMeeting = meeting; // for the browser tests and the console
   const grid = new TileGrid($("tiles"), {
     onResize: (sid, width, height) => meeting.setRenderedSize(sid, width, height),
+    onPin: (sid, pinned) => meeting.setPinned(sid, pinned),
   });
   const refresh = ({ detail }) => grid.upsert(detail.participant);
   meeting.addEventListener("joined", ({ detail }) => grid.showSelf(detail.self.name, meeting.localStream));

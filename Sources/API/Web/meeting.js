@@ -394,6 +394,14 @@ export class Meeting extends EventTarget {
     this.signaling.send("update_subscription", request);
   }
 
+  /** Pins a participant's video: the server gives it the downlink first when it is short. */
+  setPinned(participantSid, pinned) {
+    const participant = this.participants.get(participantSid);
+    const video = participant?.info.tracks?.find((t) => t.kind === "video");
+    if (!video || !this.signaling) return;
+    this.signaling.send("update_subscription", { trackSid: video.sid, subscribe: true, pinned });
+  }
+
   // MARK: Helpers
 
   #trickle(target, candidate) {

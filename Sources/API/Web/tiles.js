@@ -1,11 +1,15 @@
 // The grid of participant tiles: video, name, mute state, active-speaker highlight.
 
 export class TileGrid {
-  /** `onResize(sid, width, height)` reports how large each remote video is shown. */
-  constructor(container, { onResize }) {
+  /**
+   * `onResize(sid, width, height)` reports how large each remote video is shown; `onPin(sid,
+   * pinned)` that a click pinned or unpinned a remote tile.
+   */
+  constructor(container, { onResize, onPin = () => {} }) {
     this.container = container;
     this.tiles = new Map();
     this.onResize = onResize;
+    this.onPin = onPin;
     this.observer = new ResizeObserver((entries) => {
       for (const entry of entries) {
         const sid = entry.target.closest(".tile")?.dataset.sid;
@@ -78,6 +82,10 @@ export class TileGrid {
       const caption = document.createElement("figcaption");
       caption.innerHTML = '<span class="name"></span> <span class="mic-state"></span> <span class="camera-state"></span> <span class="quality"></span>';
       tile.append(video, caption);
+      if (sid !== "self") {
+        tile.title = "Click to pin (bigger, and first for bandwidth)";
+        tile.addEventListener("click", () => this.onPin(sid, tile.classList.toggle("pinned")));
+      }
       this.container.append(tile);
       this.tiles.set(sid, tile);
       this.observer.observe(video);

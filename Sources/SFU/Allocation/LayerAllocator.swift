@@ -2,8 +2,15 @@
 public struct LayerAllocationRequest: Sendable, Equatable {
     /// Audio is served first and is never cut.
     public var isAudio: Bool
-    /// Higher goes first (screen share above cameras).
+    /// Higher goes first: a sum of the `…Priority` weights below that apply.
     public var priority: Int
+
+    /// The subscriber pinned it: above everything else.
+    public static let pinnedPriority = 4
+    /// A screen share: above cameras.
+    public static let screenSharePriority = 2
+    /// The active speaker's camera: above other cameras.
+    public static let activeSpeakerPriority = 1
     /// What each layer costs now, lowest first, in bits per second; nil for a layer that is not
     /// arriving (or not measured yet), which is never chosen.
     public var layerBitrates: [Int?]
@@ -30,12 +37,14 @@ public protocol LayerAllocator: Sendable {
     func allocate(_ requests: [LayerAllocationRequest], availableBitrate: Int) -> [Int?]
 }
 
-/// Audio first, then every video its lowest layer in priority order, then rounds that raise
-/// each video one layer at a time, in priority order, while the budget lasts. Rising above the
-/// previous layer needs `upSwitchHeadroom` times the new layer's cost to fit; holding needs only
-/// the cost itself, so an estimate wobbling around a layer's bitrate does not make it flap. A
-/// video rises at most one layer above its previous one per allocation (the next allocation may
-/// take it further), so a jump in the estimate is tried a step at a time; it falls at once.
+/// Audio first, then every video its lowest layer in priority order, then each priority group
+/// in turn, highest first, raises its videos one layer at a time (round robin within the group)
+/// while the budget lasts: a pinned video, a screen share or the active speaker reaches its best
+/// layer before the others leave their lowest. Rising above the previous layer needs
+/// `upSwitchHeadroom` times the new layer's cost to fit; holding needs only the cost itself, so
+/// an estimate wobbling around a layer's bitrate does not make it flap. A video rises at most one
+/// layer above its previous one per allocation (the next allocation may take it further), so a
+/// jump in the estimate is tried a step at a time; it falls at once.
 public struct PriorityLayerAllocator: LayerAllocator {
     public let upSwitchHeadroom: Double
 
@@ -61,20 +70,26 @@ public struct PriorityLayerAllocator: LayerAllocator {
                 budget -= lowest.bitrate
             }
         }
-        var raised = true
-        while raised {
-            raised = false
-            for index in videos {
-                guard let current = result[index],
-                      let currentBitrate = requests[index].layerBitrates[current],
-                      let next = nextLayer(above: current, in: requests[index]),
-                      requests[index].previousLayer.map({ next.layer <= $0 + 1 }) ?? true else { continue }
-                let extra = cost(of: next, in: requests[index]) - currentBitrate
-                guard extra <= budget else { continue }
-                result[index] = next.layer
-                budget -= next.bitrate - currentBitrate
-                raised = true
+        var start = videos.startIndex
+        while start < videos.endIndex {
+            let priority = requests[videos[start]].priority
+            let end = videos[start...].firstIndex { requests[$0].priority != priority } ?? videos.endIndex
+            var raised = true
+            while raised {
+                raised = false
+                for index in videos[start..<end] {
+                    guard let current = result[index],
+                          let currentBitrate = requests[index].layerBitrates[current],
+                          let next = nextLayer(above: current, in: requests[index]),
+                          requests[index].previousLayer.map({ next.layer <= $0 + 1 }) ?? true else { continue }
+                    let extra = cost(of: next, in: requests[index]) - currentBitrate
+                    guard extra <= budget else { continue }
+                    result[index] = next.layer
+                    budget -= next.bitrate - currentBitrate
+                    raised = true
+                }
             }
+            start = end
         }
         return result
     }

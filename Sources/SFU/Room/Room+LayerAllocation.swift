@@ -59,10 +59,21 @@ extension Room {
             subscription.selector.isLayerActive(index, at: now) ? publication.layers[index].bitrate.bitsPerSecond : nil
         }
         return LayerAllocationRequest(
-            priority: publication.description.source == .screenShare ? 1 : 0, layerBitrates: bitrates,
+            priority: priority(of: subscription), layerBitrates: bitrates,
             maxLayer: Subscription.targetLayer(subscription.preferences, publication),
             // Paused, it has no layer: resuming is a rise and needs the headroom.
             previousLayer: subscription.pausedForBandwidth ? nil : subscription.bandwidthLayerLimit ?? subscription.currentLayer)
+    }
+
+    /// Who gets the downlink first when it is short: what the subscriber pinned, then screen
+    /// shares (text must stay readable), then the active speaker's camera, then everyone else.
+    func priority(of subscription: Subscription) -> Int {
+        let publication = subscription.publication
+        var priority = 0
+        if subscription.preferences.pinned { priority += LayerAllocationRequest.pinnedPriority }
+        if publication.description.source == .screenShare { priority += LayerAllocationRequest.screenSharePriority }
+        if publication.owner == activeSpeaker { priority += LayerAllocationRequest.activeSpeakerPriority }
+        return priority
     }
 
     /// What is going out to the participant now, by the layers its subscriptions are on.

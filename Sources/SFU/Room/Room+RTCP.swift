@@ -110,6 +110,7 @@ extension Room {
             }
         }
         if tickCount % 5 == 0, let change = speakerDetector.evaluate(now: .now) {
+            activeSpeaker = change.current
             eventContinuation.yield(.activeSpeakerChanged(change.current))
         }
         worker.flushPendingWrites()

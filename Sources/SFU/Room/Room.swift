@@ -18,6 +18,8 @@ public actor Room {
     var participants: [ParticipantID: RoomParticipant] = [:]
     var publications: [TrackID: Publication] = [:]
     var speakerDetector = ActiveSpeakerDetector<ParticipantID>()
+    /// Who speaks now, by the detector's last decision: their camera goes ahead of others'.
+    var activeSpeaker: ParticipantID?
     var tickTask: RepeatedTask?
     var tickCount = 0
     let clock = ContinuousClock.now

@@ -118,10 +118,14 @@ public struct SubscriptionPreferences: Sendable, Equatable {
 
     /// Highest temporal layer to receive (0 = the base frame rate); nil = all of them.
     public var maxTemporalLayer: UInt8?
+    /// The subscriber pinned this video: when its downlink is short, it gets its layers before
+    /// any other video does.
+    public var pinned: Bool
 
     public init(maxSpatialLayer: Int? = nil, paused: Bool = false, rtxPayloadType: UInt8? = nil,
-                payloadType: UInt8? = nil, maxTemporalLayer: UInt8? = nil) {
+                payloadType: UInt8? = nil, maxTemporalLayer: UInt8? = nil, pinned: Bool = false) {
         self.maxTemporalLayer = maxTemporalLayer
+        self.pinned = pinned
         self.maxSpatialLayer = maxSpatialLayer
         self.paused = paused
         self.rtxPayloadType = rtxPayloadType

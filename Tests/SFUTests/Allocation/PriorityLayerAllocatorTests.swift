@@ -49,9 +49,29 @@ import Testing
     }
 
     @Test func higherPriorityRisesFirst() {
-        #expect(allocator.allocate([video(), video(priority: 1)], availableBitrate: 2_200_000) == [1, 1])
-        #expect(allocator.allocate([video(), video(priority: 1)], availableBitrate: 2_700_000) == [1, 2])
+        // The priority video reaches its top layer before the other leaves its lowest.
+        #expect(allocator.allocate([video(), video(priority: 1)], availableBitrate: 2_200_000) == [1, 2])
+        #expect(allocator.allocate([video(), video(priority: 1)], availableBitrate: 1_900_000) == [0, 2])
+        #expect(allocator.allocate([video(), video(priority: 1)], availableBitrate: 1_000_000) == [0, 1])
         // With too little for both lowest layers, the higher priority one gets its layer.
         #expect(allocator.allocate([video(), video(priority: 1)], availableBitrate: 200_000) == [nil, 0])
+    }
+
+    /// Equal priorities share round by round; a pinned video takes what it needs first. With
+    /// 2.2 Mbit/s three equal videos all get the middle layer, but a pinned one gets the top
+    /// while the others stay on their lowest.
+    @Test func aPinnedVideoGetsItsBestLayerWhileTheOthersWait() {
+        let pinned = LayerAllocationRequest.pinnedPriority
+        #expect(allocator.allocate([video(), video(), video()], availableBitrate: 2_200_000) == [1, 1, 1])
+        #expect(allocator.allocate([video(), video(), video(priority: pinned)], availableBitrate: 2_200_000) == [0, 0, 2])
+        // Pinned above a screen share above the active speaker above the rest.
+        let order = [LayerAllocationRequest.pinnedPriority, LayerAllocationRequest.screenSharePriority,
+                     LayerAllocationRequest.activeSpeakerPriority, 0]
+        #expect(order == order.sorted(by: >))
+        #expect(LayerAllocationRequest.screenSharePriority + LayerAllocationRequest.activeSpeakerPriority
+                < LayerAllocationRequest.pinnedPriority, "a speaking screen sharer stays below a pinned camera")
+        // Within a group, the same round robin as before.
+        #expect(allocator.allocate([video(priority: 1), video(), video(priority: 1)], availableBitrate: 1_300_000)
+                == [1, 0, 1])
     }
 }

@@ -104,6 +104,45 @@ import Testing
         try await bed.shutdown()
     }
 
+    /// Two cameras, a downlink for about one top layer: the one Bob pinned gets it while the
+    /// other stays on its lowest (equal priorities would both get the middle layer).
+    @Test func aPinnedVideoGetsAShortDownlinkFirst() async throws {
+        let bed = try await RoomTestBed.make(name: "pin")
+        let room = bed.room
+        let alice = try await bed.join("alice"), carol = try await bed.join("carol"), bob = try await bed.join("bob")
+        #expect(try await eventually { alice.connected && carol.connected && bob.connected })
+        try await room.publish("alice", trackID: "alice-cam", description: SyntheticVP8Simulcast.description)
+        try await room.publish("carol", trackID: "carol-cam", description: SyntheticVP8Simulcast.description)
+        let aliceInfo = try await room.subscribe("bob", to: "alice-cam")
+        let carolInfo = try await room.subscribe("bob", to: "carol-cam", preferences: SubscriptionPreferences(pinned: true))
+        var sources = [SyntheticVP8Simulcast(), SyntheticVP8Simulcast()]
+        // ≈ 29, 221 and 269 kbit/s: the middle layer costs nearly what the top does.
+        for index in sources.indices { sources[index].fillerBytes = [100, 900, 1_100] }
+
+        // 400 kbit/s: both lowest layers (≈ 58 k), then Carol's rises to the top (≈ 240 k) leave
+        // ≈ 100 k, less than Alice's rise to the middle (≈ 225 k with headroom). Unpinned, Alice
+        // would rise first and Carol stay low. (This holds down to ≈ 22 frames/s of sending.)
+        let remb = try RTCPReceiverEstimatedMaximumBitrate.build(senderSSRC: 7, bitrate: 400_000,
+                                                                 feedbackSSRCs: [aliceInfo.ssrc, carolInfo.ssrc])
+        func latestLayer(_ ssrc: UInt32) -> Int? { bob.received.last { $0.ssrc == ssrc }?.layer }
+        var settled = false
+        for frame in 0..<240 where !settled {
+            if frame % 15 == 0 { try await bob.send(rtcp: remb) }
+            for (index, publisher) in [alice, carol].enumerated() {
+                sources[index].handle(plis: publisher.pliSSRCs)
+                for packet in sources[index].nextFrame() { try await publisher.send(rtp: packet) }
+            }
+            try await Task.sleep(for: .milliseconds(33))
+            // Both start on the top layer (nothing limits them before the REMB is weighed).
+            settled = await room.bandwidthLayerLimit(of: "bob", trackID: "alice-cam") == 0
+                && latestLayer(aliceInfo.ssrc) == 0 && latestLayer(carolInfo.ssrc) == 2
+        }
+        let layers = [latestLayer(aliceInfo.ssrc), latestLayer(carolInfo.ssrc)]
+        #expect(settled, "Alice's camera on its lowest layer, Carol's pinned one on the top: \(layers)")
+        #expect(await room.bandwidthLayerLimit(of: "bob", trackID: "carol-cam") == 2)
+        try await bed.shutdown()
+    }
+
     @Test func heavyLossInReceiverReportsLowersTheLayer() async throws {
         var (bed, publisher, subscriber, info, source) = try await startOnTheTopLayer()
         let room = bed.room
