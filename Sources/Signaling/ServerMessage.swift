@@ -21,6 +21,8 @@ public enum ServerMessage: Sendable, Equatable {
     case subscriptionPaused(SubscriptionPaused)
     /// The server's estimate of the client's downlink, once a second while it has one.
     case bandwidthEstimate(BandwidthEstimate)
+    /// Dynacast: which encodings of one of the client's own videos anyone receives.
+    case publicationLayers(PublicationLayers)
     case error(SignalingErrorPayload)
     /// The session is over; the server closes the socket after sending it.
     case leave(ServerLeave)
@@ -33,7 +35,7 @@ public enum ServerMessage: Sendable, Equatable {
                                   "participant_joined", "participant_updated", "participant_left",
                                   "track_published", "track_unpublished", "track_muted",
                                   "active_speakers", "connection_quality", "subscription_paused",
-                                  "bandwidth_estimate", "error", "leave", "pong", "data"]
+                                  "bandwidth_estimate", "publication_layers", "error", "leave", "pong", "data"]
 
     /// The envelope `type` of this message.
     public var type: String {
@@ -52,6 +54,7 @@ public enum ServerMessage: Sendable, Equatable {
         case .connectionQuality: "connection_quality"
         case .subscriptionPaused: "subscription_paused"
         case .bandwidthEstimate: "bandwidth_estimate"
+        case .publicationLayers: "publication_layers"
         case .error: "error"
         case .leave: "leave"
         case .pong: "pong"
@@ -77,6 +80,7 @@ extension ServerMessage: SignalingEnvelopeMessage {
         case "connection_quality": self = .connectionQuality(try c.decode(ConnectionQualityUpdate.self, forKey: .data))
         case "subscription_paused": self = .subscriptionPaused(try c.decode(SubscriptionPaused.self, forKey: .data))
         case "bandwidth_estimate": self = .bandwidthEstimate(try c.decode(BandwidthEstimate.self, forKey: .data))
+        case "publication_layers": self = .publicationLayers(try c.decode(PublicationLayers.self, forKey: .data))
         case "error": self = .error(try c.decode(SignalingErrorPayload.self, forKey: .data))
         case "leave": self = .leave(try c.decode(ServerLeave.self, forKey: .data))
         case "pong": self = .pong(try c.decode(PongPayload.self, forKey: .data))
@@ -101,6 +105,7 @@ extension ServerMessage: SignalingEnvelopeMessage {
         case let .connectionQuality(p): try c.encode(p, forKey: .data)
         case let .subscriptionPaused(p): try c.encode(p, forKey: .data)
         case let .bandwidthEstimate(p): try c.encode(p, forKey: .data)
+        case let .publicationLayers(p): try c.encode(p, forKey: .data)
         case let .error(p): try c.encode(p, forKey: .data)
         case let .leave(p): try c.encode(p, forKey: .data)
         case let .pong(p): try c.encode(p, forKey: .data)

@@ -155,6 +155,32 @@ public struct BandwidthEstimate: Sendable, Equatable, Codable {
     }
 }
 
+/// `publication_layers` (dynacast): which encodings of one of the client's own videos anyone
+/// receives. The client stops encoding the inactive ones (`RTCRtpSender.setParameters`, the
+/// encoding's `active`) and starts them again when told.
+public struct PublicationLayers: Sendable, Equatable, Codable {
+    public var trackSid: String
+    /// Every encoding of the track, lowest first.
+    public var layers: [EncodingActivity]
+
+    public init(trackSid: String, layers: [EncodingActivity]) {
+        self.trackSid = trackSid
+        self.layers = layers
+    }
+}
+
+/// One encoding of a published video and whether to send it.
+public struct EncodingActivity: Sendable, Equatable, Codable {
+    /// The encoding's rid; absent when the track was published without rids (one encoding).
+    public var rid: String?
+    public var active: Bool
+
+    public init(rid: String?, active: Bool) {
+        self.rid = rid
+        self.active = active
+    }
+}
+
 /// `subscription_paused`: the server stopped (or resumed) forwarding a subscribed track on its
 /// own accord, so the client can show a placeholder instead of a frozen frame.
 public struct SubscriptionPaused: Sendable, Equatable, Codable {

@@ -66,6 +66,10 @@ enum SignalingExamples {
             ConnectionQualityInfo(participantSid: "PA_7fQ2mZ", quality: .poor)]))),
         .init(message: .subscriptionPaused(SubscriptionPaused(trackSid: "TR_VCx81z", paused: true, reason: .bandwidth))),
         .init(message: .bandwidthEstimate(BandwidthEstimate(availableBitrate: 1_850_000, allocatedBitrate: 1_630_000))),
+        .init(message: .publicationLayers(PublicationLayers(trackSid: "TR_VCx81z", layers: [
+            EncodingActivity(rid: "q", active: true), EncodingActivity(rid: "h", active: true),
+            EncodingActivity(rid: "f", active: false),
+        ]))),
         .init(message: .error(SignalingErrorPayload(code: .tooManyTracks, message: "a participant may publish at most 16 tracks", requestId: 2))),
         .init(message: .leave(ServerLeave(reason: .serverShutdown, canReconnect: true))),
         .init(id: 5, message: .pong(PongPayload(timestamp: 1_763_771_000_000, serverTime: 1_763_771_000_012))),

@@ -84,6 +84,28 @@ def chromium_options():
     return options
 
 
+def start_chromiums(count, extra_arguments=()):
+    """`count` headless Chromium drivers; the caller quits them (`quit_all`), also on failure."""
+    drivers = []
+    try:
+        for _ in range(count):
+            options = chromium_options()
+            for argument in extra_arguments:
+                options.add_argument(argument)
+            driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+            driver.set_page_load_timeout(30)
+            drivers.append(driver)
+    except BaseException:
+        quit_all(drivers)
+        raise
+    return drivers
+
+
+def quit_all(drivers):
+    for driver in drivers:
+        driver.quit()
+
+
 @pytest.fixture
 def browser():
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=chromium_options())

@@ -34,22 +34,11 @@ def dev_server():
 
 @pytest.fixture
 def browsers(request):
-    from conftest import CHROMEDRIVER, chromium_options
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
+    from conftest import quit_all, start_chromiums
 
-    drivers = []
-    try:
-        for _ in range(3):
-            options = chromium_options()
-            options.add_argument("--autoplay-policy=no-user-gesture-required")
-            driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-            driver.set_page_load_timeout(30)
-            drivers.append(driver)
-        yield drivers
-    finally:
-        for driver in drivers:
-            driver.quit()
+    drivers = start_chromiums(3, ["--autoplay-policy=no-user-gesture-required"])
+    yield drivers
+    quit_all(drivers)
 
 
 def admin_token(room):

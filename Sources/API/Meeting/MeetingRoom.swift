@@ -110,6 +110,9 @@ actor MeetingRoom {
         case .downlinkEstimated(let identity, let available, let allocated):
             members[identity]?.mailbox.post(.deliver(.bandwidthEstimate(BandwidthEstimate(
                 availableBitrate: available, allocatedBitrate: allocated))))
+        case .publicationLayersWanted(let identity, let trackSid, let layers):
+            members[identity]?.mailbox.post(.deliver(.publicationLayers(PublicationLayers(
+                trackSid: trackSid, layers: layers.map { EncodingActivity(rid: $0.rid, active: $0.active) }))))
         case .participantJoined, .trackPublished, .trackUnpublished:
             break
         }

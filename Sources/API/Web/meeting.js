@@ -22,6 +22,7 @@ export class Meeting extends EventTarget {
     this.participants = new Map();
     this.localStream = null;
     this.localTracks = new Map(); // kind → { track, sid }
+    this.publishedLayers = new Map(); // own track sid → the server's last publication_layers (dynacast)
     this.mediaError = null;
     this.state = "new";
     this.left = false;
@@ -179,6 +180,7 @@ export class Meeting extends EventTarget {
       case "active_speakers": this.#activeSpeakers(data.speakers); break;
       case "connection_quality": this.#connectionQuality(data.updates ?? []); break;
       case "subscription_paused": this.#subscriptionPaused(data); break;
+      case "publication_layers": this.#publicationLayers(data); break;
       case "bandwidth_estimate":
         // The server's estimate of our downlink (bits/s), and what it sends us now.
         this.bandwidthEstimate = data;
@@ -265,6 +267,25 @@ export class Meeting extends EventTarget {
       if (!participant) continue;
       participant.quality = quality;
       this.#emit("participantupdated", { participant });
+    }
+  }
+
+  /** Dynacast: stop encoding the layers of our video that nobody receives, restart them when asked. */
+  async #publicationLayers({ trackSid, layers }) {
+    this.publishedLayers.set(trackSid, layers);
+    const local = [...this.localTracks.values()].find((l) => l.sid === trackSid);
+    const sender = local && this.publisher?.getSenders().find((s) => s.track === local.track);
+    if (!sender) return;
+    const parameters = sender.getParameters();
+    if (!parameters.encodings?.length) return;
+    for (const encoding of parameters.encodings) {
+      const wanted = layers.find((layer) => (layer.rid ?? null) === (encoding.rid ?? null));
+      if (wanted) encoding.active = wanted.active;
+    }
+    try {
+      await sender.setParameters(parameters);
+    } catch (error) {
+      console.warn("could not change the sent layers:", error.message);
     }
   }
 

@@ -15,6 +15,10 @@ final class Publication {
     let extensionIDMap: [UInt8]
     /// Which payload format the data path reads (decided once, not per packet).
     let codecKind: TrackCodec.Kind
+    /// Dynacast: the layers the publisher was last told to encode; nil: never told, so all.
+    var announcedLayers: [Bool]?
+    /// Fewer layers wanted than announced, and since when (released after a delay).
+    var pendingLayerRelease: (layers: [Bool], since: Int64)?
 
     init(id: TrackID, owner: ParticipantID, description: TrackDescription) {
         self.id = id

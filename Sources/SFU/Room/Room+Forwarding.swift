@@ -3,9 +3,21 @@ import WebRTC
 
 /// The data path: one publisher packet in, a rewritten copy out to each subscription.
 extension Room {
-    func receiveRTP(from id: ParticipantID, packet: UnsafeMutableRawBufferPointer) {
+    /// - Parameter acknowledge: false for a packet rebuilt from an RTX one, whose transport-wide
+    ///   number was acknowledged as it arrived.
+    func receiveRTP(from id: ParticipantID, packet: UnsafeMutableRawBufferPointer, acknowledge: Bool = true) {
         guard let participant = participants[id],
               let header = try? RTPHeader.parse(UnsafeRawBufferPointer(packet)) else { return }
+        // Every packet the publisher numbered is acknowledged, whatever becomes of it here:
+        // RTX, padding-only probes and not-yet-known SSRCs too. A number left out of the
+        // feedback reads as a loss to the publisher's estimator (a browser's probes are RTX
+        // padding, so leaving them out kept its uplink estimate near nothing).
+        if acknowledge, let id = participant.transportWideSequenceExtensionID,
+           let sequence = (try? header.extensionValue(TransportWideSequenceNumberExtension.self, id: id,
+                                                       in: UnsafeRawBufferPointer(packet))) ?? nil {
+            participant.transportWideFeedback?.record(sequenceNumber: sequence.sequenceNumber,
+                                                      arrivalMicroseconds: nowMicroseconds())
+        }
         if let (publication, layer) = participant.rtxLayersBySSRC[header.ssrc] {
             receiveRetransmission(from: participant, packet: packet, header: header, publication: publication,
                                   layer: layer)
@@ -20,10 +32,6 @@ extension Room {
         let bytes = UnsafeRawBufferPointer(packet)
         let extensions = publication.description
 
-        if let id = extensions.transportWideSequenceExtensionID,
-           let sequence = (try? header.extensionValue(TransportWideSequenceNumberExtension.self, id: id, in: bytes)) ?? nil {
-            participant.transportWideFeedback?.record(sequenceNumber: sequence.sequenceNumber, arrivalMicroseconds: now)
-        }
         if let id = extensions.audioLevelExtensionID,
            let level = (try? header.extensionValue(AudioLevelExtension.self, id: id, in: bytes)) ?? nil {
             speakerDetector.observe(publication.owner, audioLevel: level, at: .now)
@@ -150,7 +158,7 @@ extension Room {
                                           timestamp: header.timestamp, in: original)) != nil,
                   (try? RTPHeader.setPayloadType(publication.description.codec.payloadType, in: original)) != nil
             else { return }
-            receiveRTP(from: participantID, packet: original)
+            receiveRTP(from: participantID, packet: original, acknowledge: false)
         }
     }
 

@@ -109,6 +109,7 @@ extension Room {
                 eventContinuation.yield(.connectionQualityChanged(participant.id, quality))
             }
         }
+        if tickCount % 5 == 0 { updateWantedLayers(now: now) }
         if tickCount % 5 == 0, let change = speakerDetector.evaluate(now: .now) {
             activeSpeaker = change.current
             eventContinuation.yield(.activeSpeakerChanged(change.current))

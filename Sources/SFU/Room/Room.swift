@@ -60,11 +60,16 @@ public actor Room {
     let allocator: any LayerAllocator
     /// Makes each participant's downlink estimator.
     let makeEstimator: @Sendable () -> any BandwidthEstimator
+    /// Dynacast: how long a layer must be unwanted before its publisher is told to stop it.
+    let layerReleaseDelayMicroseconds: Int64
 
     public init(name: String, worker: MediaWorker, dtlsContext: DTLSContext,
                 allocator: any LayerAllocator = PriorityLayerAllocator(),
-                estimator: @escaping @Sendable () -> any BandwidthEstimator = { ReceiverReportBandwidthEstimator() }) {
+                estimator: @escaping @Sendable () -> any BandwidthEstimator = { ReceiverReportBandwidthEstimator() },
+                layerReleaseDelay: Duration = .seconds(3)) {
         self.allocator = allocator
+        layerReleaseDelayMicroseconds = layerReleaseDelay.components.seconds * 1_000_000
+            + layerReleaseDelay.components.attoseconds / 1_000_000_000_000
         self.makeEstimator = estimator
         self.name = name
         self.worker = worker
@@ -186,8 +191,11 @@ public actor Room {
             if let ssrc = layer.ssrc { participant.layersBySSRC[ssrc] = (publication, index) }
             if let rtxSSRC = layer.rtxSSRC { participant.rtxLayersBySSRC[rtxSSRC] = (publication, index) }
         }
-        if description.transportWideSequenceExtensionID != nil, participant.transportWideFeedback == nil {
-            participant.transportWideFeedback = TransportWideFeedbackRecorder(senderSSRC: rtcpSenderSSRC)
+        if let extensionID = description.transportWideSequenceExtensionID {
+            participant.transportWideSequenceExtensionID = extensionID
+            if participant.transportWideFeedback == nil {
+                participant.transportWideFeedback = TransportWideFeedbackRecorder(senderSSRC: rtcpSenderSSRC)
+            }
         }
         eventContinuation.yield(.trackPublished(trackID, by: id))
     }

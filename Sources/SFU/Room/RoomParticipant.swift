@@ -21,6 +21,8 @@ final class RoomParticipant {
     var subscriptionsBySSRC: [UInt32: Subscription] = [:]
     var publications: [TrackID] = []
     var transportWideFeedback: TransportWideFeedbackRecorder?
+    /// The transport-wide sequence number's extension id on its publisher connection.
+    var transportWideSequenceExtensionID: UInt8?
     var quality = ConnectionQualityMeter()
     /// What its subscriber transport's downlink takes, from REMB and receiver reports.
     var estimator: any BandwidthEstimator

@@ -163,6 +163,21 @@ public enum RoomEvent: Sendable, Equatable {
     /// Every second while send-side estimation runs: the subscriber's downlink estimate and what
     /// the allocation sends it (bits/s).
     case downlinkEstimated(ParticipantID, availableBitrate: Int, allocatedBitrate: Int)
+    /// Dynacast: which of a video's layers someone receives, so its publisher (the participant
+    /// named) can stop encoding the others, or must start them again.
+    case publicationLayersWanted(ParticipantID, TrackID, [LayerActivity])
+}
+
+/// One simulcast layer of a publication and whether any subscriber wants it.
+public struct LayerActivity: Sendable, Equatable {
+    /// The layer's rid, when the publisher named its encodings (RFC 8851).
+    public let rid: String?
+    public let active: Bool
+
+    public init(rid: String?, active: Bool) {
+        self.rid = rid
+        self.active = active
+    }
 }
 
 public enum RoomError: Error, Equatable, Sendable {

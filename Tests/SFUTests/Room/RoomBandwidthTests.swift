@@ -143,6 +143,41 @@ import Testing
         try await bed.shutdown()
     }
 
+    /// The room acknowledges every packet a publisher numbered: media, a padding-only probe on an
+    /// RTX SSRC it does not know, and one on SSRC 0 (libwebrtc probes before media flows). A
+    /// number missing from the feedback reads as a loss to the publisher's estimator.
+    @Test func transportCCFeedbackToAPublisherAcknowledgesProbesAndUnknownSSRCs() async throws {
+        let bed = try await RoomTestBed.make(name: "twcc-up")
+        let room = bed.room
+        let alice = try await bed.join("alice")
+        #expect(try await eventually { alice.connected })
+        let extensionID: UInt8 = 5
+        var description = SyntheticVP8Simulcast.description
+        description.transportWideSequenceExtensionID = extensionID
+        try await room.publish("alice", trackID: "cam", description: description)
+
+        /// A packet with the transport-wide number under `extensionID` (RFC 8285 one-byte form)
+        /// and, as padding-only probes are, nothing but padding after the header.
+        func numbered(ssrc: UInt32, payloadType: UInt8, sequence: UInt16, transportWide: UInt16,
+                      media: [UInt8] = []) -> [UInt8] {
+            let padding: [UInt8] = media.isEmpty ? [UInt8](repeating: 0, count: 199) + [200] : []
+            var packet: [UInt8] = [0x90 | (media.isEmpty ? 0x20 : 0), payloadType, UInt8(sequence >> 8), UInt8(sequence & 0xFF),
+                                   0, 0, 0, 1]
+            packet += withUnsafeBytes(of: ssrc.bigEndian, Array.init)
+            packet += [0xBE, 0xDE, 0, 1, extensionID << 4 | 1, UInt8(transportWide >> 8), UInt8(transportWide & 0xFF), 0]
+            return packet + media + padding
+        }
+        var source = SyntheticVP8Simulcast()
+        let frame = source.nextFrame()[0]
+        try await alice.send(rtp: numbered(ssrc: SyntheticVP8Simulcast.ssrcs[0], payloadType: 96, sequence: 101,
+                                           transportWide: 1, media: Array(frame[12...])))
+        try await alice.send(rtp: numbered(ssrc: 0x7777, payloadType: 97, sequence: 1, transportWide: 2))
+        try await alice.send(rtp: numbered(ssrc: 0, payloadType: 97, sequence: 2, transportWide: 3))
+        #expect(try await eventually { alice.acknowledged.isSuperset(of: [1, 2, 3]) },
+                "acknowledged: \(alice.acknowledged.sorted())")
+        try await bed.shutdown()
+    }
+
     @Test func heavyLossInReceiverReportsLowersTheLayer() async throws {
         var (bed, publisher, subscriber, info, source) = try await startOnTheTopLayer()
         let room = bed.room

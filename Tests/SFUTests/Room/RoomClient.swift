@@ -29,6 +29,7 @@ final class RoomClient: WebRTCTransportDelegate, @unchecked Sendable {
     private var _pliSSRCs: [UInt32] = []
     private var _nacked: [UInt32: [UInt16]] = [:]
     private var _rtcpTypes: [UInt8] = []
+    private var _acknowledged: Set<UInt16> = []
     var transport: WebRTCTransport?
     let worker: MediaWorker
 
@@ -36,6 +37,8 @@ final class RoomClient: WebRTCTransportDelegate, @unchecked Sendable {
 
     var connected: Bool { lock.withLock { _connected } }
     var received: [Received] { lock.withLock { _received } }
+    /// Transport-wide sequence numbers the room's transport-cc feedback reported as received.
+    var acknowledged: Set<UInt16> { lock.withLock { _acknowledged } }
     var pliSSRCs: [UInt32] { lock.withLock { _pliSSRCs } }
     /// Sequence numbers the room asked for again, by media SSRC.
     var nacked: [UInt32: [UInt16]] { lock.withLock { _nacked } }
@@ -68,6 +71,11 @@ final class RoomClient: WebRTCTransportDelegate, @unchecked Sendable {
             if header.packetType == .payloadSpecificFeedback, header.countOrFormat == 1, header.range.count >= 12 {
                 let ssrc = packet.loadUnaligned(fromByteOffset: header.range.lowerBound + 8, as: UInt32.self).bigEndian
                 lock.withLock { _pliSSRCs.append(ssrc) }
+            }
+            if header.packetType == .transportLayerFeedback, header.countOrFormat == RTCPTransportFeedback.format,
+               let feedback = try? RTCPTransportFeedback(parsing: header, in: packet) {
+                let received = feedback.packets.filter(\.isReceived).map(\.sequenceNumber)
+                lock.withLock { _acknowledged.formUnion(received) }
             }
             if header.packetType == .transportLayerFeedback, header.countOrFormat == 1,
                let nack = try? RTCPGenericNACK(parsing: header, in: packet) {

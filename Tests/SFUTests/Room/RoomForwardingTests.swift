@@ -33,13 +33,14 @@ struct RoomTestBed {
     let room: Room
     let clientContext: DTLSContext
 
-    static func make(name: String) async throws -> RoomTestBed {
+    static func make(name: String, layerReleaseDelay: Duration = .seconds(3)) async throws -> RoomTestBed {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         let loops = Array(group.makeIterator())
         let serverWorker = try await MediaWorker.bind(index: 0, host: "127.0.0.1", port: 0, on: loops[0])
         let clientWorker = try await MediaWorker.bind(index: 1, host: "127.0.0.1", port: 0, on: loops[1])
         let room = Room(name: name, worker: serverWorker,
-                        dtlsContext: try DTLSContext(certificate: .generateSelfSigned()))
+                        dtlsContext: try DTLSContext(certificate: .generateSelfSigned()),
+                        layerReleaseDelay: layerReleaseDelay)
         return RoomTestBed(group: group, serverWorker: serverWorker, clientWorker: clientWorker, room: room,
                            clientContext: try DTLSContext(certificate: .generateSelfSigned()))
     }
