@@ -237,7 +237,14 @@ extension Room {
                 _ = try? VP8Descriptor.rewrite(in: payload, pictureID: record.pictureID,
                                            tl0PictureIndex: record.tl0PictureIndex)
             }
-            guard subscription.rtx != nil else { return sendRTP(UnsafeRawBufferPointer(packet), to: subscriber, now: now) }
+            guard subscription.rtx != nil else {
+                // Without RTX the packet goes out again under its first SRTP index. AES-GCM
+                // under a repeated nonce is harmless only for identical input (NIST SP 800-38D
+                // §8): a new transport-wide number would change the authenticated header and
+                // leak the authentication key. So with transport-cc on, only RTX repairs.
+                guard subscriber.congestion == nil else { return false }
+                return subscriber.subscriberTransport.sendRTP(UnsafeRawBufferPointer(packet))
+            }
             // RTX adds two bytes (the original sequence number): build it after the packet.
             let rtxArea = UnsafeMutableRawBufferPointer(rebasing: target[length...])
             guard let rtxLength = try? subscription.rtx?.packetize(original: UnsafeRawBufferPointer(packet), into: rtxArea)

@@ -36,7 +36,7 @@ import Testing
         let beforeDrop = subscriber.received.count
         try await send(30, frames: &source, from: publisher)
         #expect(await room.availableBitrate(of: "bob") == 150_000)
-        #expect(try await eventually { await room.bandwidthLayerLimit(of: "bob", trackID: "cam") == 1 })
+        #expect(try await send(framesUntil: { await room.bandwidthLayerLimit(of: "bob", trackID: "cam") == 1 }, &source, from: publisher))
         #expect(try await send(framesUntil: { subscriber.received.last?.layer == 1 }, &source, from: publisher))
         let afterDrop = Array(subscriber.received.dropFirst(beforeDrop))
         let firstOfLayer1 = try #require(afterDrop.firstIndex { $0.layer == 1 })
@@ -53,14 +53,14 @@ import Testing
         try await subscriber.send(rtcp: RTCPReceiverEstimatedMaximumBitrate.build(
             senderSSRC: 7, bitrate: 10_000, feedbackSSRCs: [info.ssrc]))
         try await send(30, frames: &source, from: publisher)
-        #expect(try await eventually { await room.bandwidthLayerLimit(of: "bob", trackID: "cam") == 0 })
+        #expect(try await send(framesUntil: { await room.bandwidthLayerLimit(of: "bob", trackID: "cam") == 0 }, &source, from: publisher))
         #expect(try await send(framesUntil: { subscriber.received.last?.layer == 0 }, &source, from: publisher))
 
         // 2 Mbit/s: back to the top layer, on its key frame, the stream continuous throughout.
         try await subscriber.send(rtcp: RTCPReceiverEstimatedMaximumBitrate.build(
             senderSSRC: 7, bitrate: 2_000_000, feedbackSSRCs: [info.ssrc]))
         try await send(30, frames: &source, from: publisher)
-        #expect(try await eventually { await room.bandwidthLayerLimit(of: "bob", trackID: "cam") == 2 })
+        #expect(try await send(framesUntil: { await room.bandwidthLayerLimit(of: "bob", trackID: "cam") == 2 }, &source, from: publisher))
         #expect(try await send(framesUntil: { subscriber.received.last?.layer == 2 }, &source, from: publisher))
         let all = subscriber.received
         #expect(zip(all, all.dropFirst()).allSatisfy { $1.sequenceNumber == $0.sequenceNumber &+ 1 })
@@ -69,7 +69,7 @@ import Testing
         // The subscriber's own ceiling holds however much bandwidth there is.
         try await room.updatePreferences("bob", trackID: "cam", SubscriptionPreferences(maxSpatialLayer: 1))
         try await send(30, frames: &source, from: publisher)
-        #expect(try await eventually { await room.bandwidthLayerLimit(of: "bob", trackID: "cam") == 1 })
+        #expect(try await send(framesUntil: { await room.bandwidthLayerLimit(of: "bob", trackID: "cam") == 1 }, &source, from: publisher))
         #expect(try await send(framesUntil: { subscriber.received.last?.layer == 1 }, &source, from: publisher))
         try await bed.shutdown()
     }
@@ -224,10 +224,41 @@ import Testing
         for packet in builder.build(arrivals: arrivals, feedbackPacketCount: 0) { try await subscriber.send(rtcp: packet) }
         // The publisher keeps sending, so every layer's bitrate stays measured.
         try await send(30, frames: &source, from: publisher)
-        #expect(try await eventually { await room.bandwidthLayerLimit(of: "bob", trackID: "cam") == 1 })
+        #expect(try await send(framesUntil: { await room.bandwidthLayerLimit(of: "bob", trackID: "cam") == 1 }, &source, from: publisher))
         #expect(try await send(framesUntil: { subscriber.received.last?.layer == 1 }, &source, from: publisher))
         let estimate = try #require(await room.availableBitrate(of: "bob"))
         #expect(estimate < 269_000 && estimate > 101_000, "\(estimate)")
+        try await bed.shutdown()
+    }
+
+    /// A NACK from a subscriber without RTX is answered with the packet as it first went out,
+    /// byte for byte even encrypted (its SRTP index repeats, and under AES-GCM that is harmless
+    /// only for identical input), but not once transport-cc is on: a fresh transport-wide number
+    /// would make the repeat differ.
+    @Test func withoutRTXAResendIsIdenticalAndWithTransportCCThereIsNone() async throws {
+        var (bed, publisher, subscriber, info, source) = try await startOnTheTopLayer()
+        let room = bed.room
+        func nackOneLost() async throws -> UInt16 {
+            try await subscriber.dropNextIncomingRTP()
+            try await send(3, frames: &source, from: publisher)
+            let lost = try #require(subscriber.droppedSequenceNumber)
+            try await subscriber.send(rtcp: RTCPGenericNACK.build(
+                sources: RTCPFeedbackSources(senderSSRC: 1, mediaSSRC: info.ssrc), lostSequenceNumbers: [lost]))
+            try await send(3, frames: &source, from: publisher)
+            return lost
+        }
+
+        let lost = try await nackOneLost()
+        #expect(try await eventually { subscriber.received.contains { $0.sequenceNumber == lost } })
+        let datagrams = subscriber.droppedDatagrams
+        #expect(datagrams.count == 2 && datagrams.first == datagrams.last, "the resend is the same SRTP datagram")
+
+        try await room.enableTransportWideCongestionControl("bob", extensionID: 3)
+        try await send(5, frames: &source, from: publisher)
+        let numbered = try await nackOneLost()
+        try await send(10, frames: &source, from: publisher)
+        #expect(!subscriber.received.contains { $0.sequenceNumber == numbered }, "not resent")
+        #expect(subscriber.droppedDatagrams.count == 1)
         try await bed.shutdown()
     }
 
@@ -238,7 +269,7 @@ import Testing
         try await room.capDownlink("bob", maxBitrate: 150_000)
         #expect(await room.availableBitrate(of: "bob") == 150_000)
         try await send(30, frames: &source, from: publisher)
-        #expect(try await eventually { await room.bandwidthLayerLimit(of: "bob", trackID: "cam") == 1 })
+        #expect(try await send(framesUntil: { await room.bandwidthLayerLimit(of: "bob", trackID: "cam") == 1 }, &source, from: publisher))
         #expect(try await send(framesUntil: { subscriber.received.last?.layer == 1 }, &source, from: publisher))
         try await room.capDownlink("bob", maxBitrate: nil)
         #expect(await room.availableBitrate(of: "bob") == nil)

@@ -130,18 +130,35 @@ final class RoomClient: WebRTCTransportDelegate, @unchecked Sendable {
     }
 
     /// Drops the next incoming RTP packet (after decryption would have happened) and returns
-    /// nothing; `droppedSequenceNumber` tells which one it was.
+    /// nothing; `droppedSequenceNumber` tells which one it was. The SRTP datagrams of it, the
+    /// dropped one first and any later one with its SSRC and sequence number (a resend), are
+    /// kept as they arrived in `droppedDatagrams`.
     fileprivate var _dropped: UInt16?
+    fileprivate var _droppedDatagrams: [[UInt8]] = []
     var droppedSequenceNumber: UInt16? { lock.withLock { _dropped } }
+    var droppedDatagrams: [[UInt8]] { lock.withLock { _droppedDatagrams } }
 
     func dropNextIncomingRTP() async throws {
         let box = UncheckedTransport(transport), client = UncheckedClient(self)
+        lock.withLock { _droppedDatagrams = [] }
         try await worker.submit {
+            var dropped: [UInt8]?
             box.transport?.receiveFilter = { bytes, kind in
-                guard kind == .rtp, bytes.count >= 4 else { return true }
+                guard kind == .rtp, bytes.count >= 12 else { return true }
+                let datagram = Array(bytes)
+                if let first = dropped {
+                    // Same SSRC and sequence number: a resend of it.
+                    if datagram[2..<4] == first[2..<4], datagram[8..<12] == first[8..<12] {
+                        client.client.lock.withLock { client.client._droppedDatagrams.append(datagram) }
+                    }
+                    return true
+                }
+                dropped = datagram
                 let sequenceNumber = UInt16(bytes[2]) << 8 | UInt16(bytes[3])
-                client.client.lock.withLock { client.client._dropped = sequenceNumber }
-                box.transport?.receiveFilter = nil
+                client.client.lock.withLock {
+                    client.client._dropped = sequenceNumber
+                    client.client._droppedDatagrams = [datagram]
+                }
                 return false
             }
         }
