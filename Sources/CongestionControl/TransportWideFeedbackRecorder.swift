@@ -14,6 +14,13 @@ public import RTP
 public struct TransportWideFeedbackRecorder: Sendable {
     public let capacity: Int
     public let maximumAgeMicroseconds: Int64
+    /// The "SSRC of media source" the feedback carries. libwebrtc hands feedback to its
+    /// congestion controller only when this is one of the SSRCs it sends (its RTCP receiver
+    /// drops feedback for SSRC 0), so set it to a stream the sender uses, as mediasoup does.
+    public var mediaSSRC: UInt32 {
+        get { builder.sources.mediaSSRC }
+        set { builder.sources.mediaSSRC = newValue }
+    }
     /// Feedback packet count of the next feedback packet (§3.1, wraps at 255).
     public private(set) var nextFeedbackPacketCount: UInt8 = 0
 

@@ -349,6 +349,8 @@ final class BenchParticipant: WebRTCTransportDelegate {
            let value = (try? header.extensionValue(TransportWideSequenceNumberExtension.self, id: id,
                                                    in: UnsafeRawBufferPointer(packet))) ?? nil {
             transportWideFeedback?.record(sequenceNumber: value.sequenceNumber, arrivalMicroseconds: clock.nowMicroseconds())
+            // As a browser does: feedback names a stream it came with (libwebrtc servers drop SSRC 0).
+            if header.ssrc != 0 { transportWideFeedback?.mediaSSRC = header.ssrc }
         }
         // Probe padding: counted by transport-cc above, nothing else to learn from it.
         guard header.payloadRange.count > 0 else { return }

@@ -17,6 +17,9 @@ extension Room {
                                                        in: UnsafeRawBufferPointer(packet))) ?? nil {
             participant.transportWideFeedback?.record(sequenceNumber: sequence.sequenceNumber,
                                                       arrivalMicroseconds: nowMicroseconds())
+            // libwebrtc ignores feedback whose media SSRC is not one it sends (its probes
+            // before media use SSRC 0, which is not).
+            if header.ssrc != 0 { participant.transportWideFeedback?.mediaSSRC = header.ssrc }
         }
         if let (publication, layer) = participant.rtxLayersBySSRC[header.ssrc] {
             receiveRetransmission(from: participant, packet: packet, header: header, publication: publication,

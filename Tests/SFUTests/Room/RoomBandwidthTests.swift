@@ -146,6 +146,7 @@ import Testing
     /// The room acknowledges every packet a publisher numbered: media, a padding-only probe on an
     /// RTX SSRC it does not know, and one on SSRC 0 (libwebrtc probes before media flows). A
     /// number missing from the feedback reads as a loss to the publisher's estimator.
+    /// The feedback's media SSRC is one the publisher sends, never the probe's SSRC 0.
     @Test func transportCCFeedbackToAPublisherAcknowledgesProbesAndUnknownSSRCs() async throws {
         let bed = try await RoomTestBed.make(name: "twcc-up")
         let room = bed.room
@@ -175,6 +176,10 @@ import Testing
         try await alice.send(rtp: numbered(ssrc: 0, payloadType: 97, sequence: 2, transportWide: 3))
         #expect(try await eventually { alice.acknowledged.isSuperset(of: [1, 2, 3]) },
                 "acknowledged: \(alice.acknowledged.sorted())")
+        // The feedback names an SSRC Alice sends: libwebrtc drops feedback for any other, and
+        // a browser's uplink estimate then only falls (by a fifth a second, to about 85 kbit/s).
+        let named = alice.feedbackMediaSSRCs
+        #expect(!named.isEmpty && named.isSubset(of: [SyntheticVP8Simulcast.ssrcs[0], 0x7777]), "media SSRCs: \(named)")
         try await bed.shutdown()
     }
 

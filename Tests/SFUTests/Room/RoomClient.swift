@@ -30,6 +30,7 @@ final class RoomClient: WebRTCTransportDelegate, @unchecked Sendable {
     private var _nacked: [UInt32: [UInt16]] = [:]
     private var _rtcpTypes: [UInt8] = []
     private var _acknowledged: Set<UInt16> = []
+    private var _feedbackMediaSSRCs: Set<UInt32> = []
     var transport: WebRTCTransport?
     let worker: MediaWorker
 
@@ -39,6 +40,8 @@ final class RoomClient: WebRTCTransportDelegate, @unchecked Sendable {
     var received: [Received] { lock.withLock { _received } }
     /// Transport-wide sequence numbers the room's transport-cc feedback reported as received.
     var acknowledged: Set<UInt16> { lock.withLock { _acknowledged } }
+    /// The "SSRC of media source" of each transport-cc feedback the room sent.
+    var feedbackMediaSSRCs: Set<UInt32> { lock.withLock { _feedbackMediaSSRCs } }
     var pliSSRCs: [UInt32] { lock.withLock { _pliSSRCs } }
     /// Sequence numbers the room asked for again, by media SSRC.
     var nacked: [UInt32: [UInt16]] { lock.withLock { _nacked } }
@@ -75,7 +78,10 @@ final class RoomClient: WebRTCTransportDelegate, @unchecked Sendable {
             if header.packetType == .transportLayerFeedback, header.countOrFormat == RTCPTransportFeedback.format,
                let feedback = try? RTCPTransportFeedback(parsing: header, in: packet) {
                 let received = feedback.packets.filter(\.isReceived).map(\.sequenceNumber)
-                lock.withLock { _acknowledged.formUnion(received) }
+                lock.withLock {
+                    _acknowledged.formUnion(received)
+                    _feedbackMediaSSRCs.insert(feedback.sources.mediaSSRC)
+                }
             }
             if header.packetType == .transportLayerFeedback, header.countOrFormat == 1,
                let nack = try? RTCPGenericNACK(parsing: header, in: packet) {
