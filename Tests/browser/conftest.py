@@ -70,12 +70,12 @@ def parley_server():
     server.stop()
 
 
-def chromium_options():
-    """The flags TESTING.md says a WebRTC test needs here."""
+def chromium_options(fps=30):
+    """The flags TESTING.md says a WebRTC test needs here; `fps` is the fake camera's rate."""
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                 "--use-fake-device-for-media-stream=fps=30", "--use-fake-ui-for-media-stream",
+                 f"--use-fake-device-for-media-stream=fps={fps}", "--use-fake-ui-for-media-stream",
                  "--allow-loopback-in-peer-connection",
                  "--disable-features=WebRtcHideLocalIpsWithMdns",
                  "--force-fieldtrials=WebRTC-LegacySimulcastLayerLimit/Disabled/"):
@@ -84,12 +84,12 @@ def chromium_options():
     return options
 
 
-def start_chromiums(count, extra_arguments=()):
+def start_chromiums(count, extra_arguments=(), fps=30):
     """`count` headless Chromium drivers; the caller quits them (`quit_all`), also on failure."""
     drivers = []
     try:
         for _ in range(count):
-            options = chromium_options()
+            options = chromium_options(fps)
             for argument in extra_arguments:
                 options.add_argument(argument)
             driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)

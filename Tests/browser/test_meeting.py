@@ -36,7 +36,10 @@ def dev_server():
 def browsers(request):
     from conftest import quit_all, start_chromiums
 
-    drivers = start_chromiums(3, ["--autoplay-policy=no-user-gesture-required"])
+    # 15 fps: three Chromiums each encoding three simulcast layers and decoding two videos keep
+    # both cores of this machine 99 % busy at 30 fps (65 % at 15), and a starved encoder drops
+    # to its lowest layer and a few frames a second, which is not what this test is about.
+    drivers = start_chromiums(3, ["--autoplay-policy=no-user-gesture-required"], fps=15)
     yield drivers
     quit_all(drivers)
 
@@ -108,6 +111,40 @@ def stats(browser):
     return browser.execute_async_script(RECEIVE_STATS) or {}
 
 
+PUBLISH_STATS = """
+const done = arguments[arguments.length - 1];
+const publisher = window.parleyMeeting?.publisher;
+if (!publisher) { done(null); return; }
+publisher.getStats().then((report) => {
+  const result = {};
+  report.forEach((stat) => {
+    if (stat.type === "candidate-pair" && stat.nominated) result.availableOutgoingBitrate = stat.availableOutgoingBitrate;
+    if (stat.type === "outbound-rtp" && stat.kind === "video")
+      result[stat.rid ?? "video"] = [stat.frameWidth, stat.framesEncoded, stat.qualityLimitationReason];
+  });
+  done(result);
+}, () => done(null));
+"""
+
+
+def flow_report(browsers, names, before, after):
+    """For a failed "media keeps flowing" check: what each page received before and after (frames,
+    width, paused reason) and what each publisher sent (per layer: width, frames, limitation)."""
+    def received(snapshot):
+        return {n: (e["framesDecoded"], e["frameWidth"], e["videoPaused"]) for n, e in snapshot.items()}
+    return "\n".join(f"{name}: received {received(b)} -> {received(a)}; "
+                     f"sent {browser.execute_async_script(PUBLISH_STATS)}"
+                     for browser, name, b, a in zip(browsers, names, before, after))
+
+
+def assert_everyone_keeps_decoding(browsers, names, before, minimum_new_frames=15):
+    after = [by_name(stats(browser)) for browser in browsers]
+    stalled = [(name, other) for name, b, a in zip(names, before, after) for other in names
+               if other != name and a[other]["framesDecoded"] <= b[other]["framesDecoded"] + minimum_new_frames]
+    assert not stalled, f"stalled {stalled}\n" + flow_report(browsers, names, before, after)
+    return after
+
+
 def by_name(snapshot):
     return {entry["name"]: entry for entry in snapshot.values()}
 
@@ -149,10 +186,9 @@ def test_three_participants_see_and_hear_each_other_then_one_leaves_and_one_is_k
 
     # Media keeps flowing: frames keep being decoded and audio bytes keep arriving.
     time.sleep(3)
-    for browser, browser_name, before in zip(browsers, names, first):
-        after = by_name(stats(browser))
+    later = assert_everyone_keeps_decoding(browsers, names, first)
+    for browser_name, before, after in zip(names, first, later):
         for other in (n for n in names if n != browser_name):
-            assert after[other]["framesDecoded"] > before[other]["framesDecoded"] + 15, (browser_name, other, before, after)
             assert after[other]["audioBytesReceived"] > before[other]["audioBytesReceived"], (browser_name, other)
     for browser, browser_name in zip(browsers, names):
         assert tile_names(browser) == sorted(n for n in names if n != browser_name)
@@ -199,10 +235,7 @@ def test_three_participants_see_and_hear_each_other_then_one_leaves_and_one_is_k
         assert tile_names(browser) == sorted(n for n in names if n != browser_name), browser_name
     resumed = [by_name(stats(browser)) for browser in browsers]
     time.sleep(4)
-    for browser, browser_name, before in zip(browsers, names, resumed):
-        after = by_name(stats(browser))
-        for other in (n for n in names if n != browser_name):
-            assert after[other]["framesDecoded"] > before[other]["framesDecoded"] + 15, (browser_name, other, before, after)
+    assert_everyone_keeps_decoding(browsers, names, resumed)
     # The store agrees: one session each, nobody left (a fresh rejoin would leave a left row).
     status, body = rest(dev_server, "GET", "/v1/rooms/standup/participants?includeLeft=true", admin_token("standup"))
     assert status == 200 and sorted(p["name"] for p in body["participants"]) == names, body
