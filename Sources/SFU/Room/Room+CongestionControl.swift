@@ -111,7 +111,7 @@ extension Room {
             packet.storeBytes(of: last.bigEndian, toByteOffset: 4, as: UInt32.self)
             packet.storeBytes(of: rtx.ssrc.bigEndian, toByteOffset: 8, as: UInt32.self)
             packet[length - 1] = UInt8(padding)
-            return sendRTP(UnsafeRawBufferPointer(packet), to: participant, now: now)
+            return sendUnpaced(UnsafeRawBufferPointer(packet), to: participant, now: now)
         }
         if sent {
             rtx.nextSequenceNumber &+= 1

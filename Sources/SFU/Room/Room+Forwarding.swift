@@ -127,7 +127,8 @@ extension Room {
                 _ = try? VP8Descriptor.rewrite(in: payload, pictureID: picture.pictureID,
                                            tl0PictureIndex: picture.tl0PictureIndex)
             }
-            guard sendRTP(bytes, header: header, to: subscriber, now: now) else { continue }
+            guard sendForwarded(bytes, header: header, isVideo: publication.description.kind == .video,
+                                to: subscriber, now: now) else { continue }
             forwardedPackets += 1
             subscription.lastOutputTimestamp = output.timestamp
             subscription.sent.record(.init(outputSequenceNumber: output.sequenceNumber, layer: UInt8(layerIndex),
@@ -246,13 +247,14 @@ extension Room {
                 // §8): a new transport-wide number would change the authenticated header and
                 // leak the authentication key. So with transport-cc on, only RTX repairs.
                 guard subscriber.congestion == nil else { return false }
+                subscriber.pacer.charge(size: packet.count, now: now)
                 return subscriber.subscriberTransport.sendRTP(UnsafeRawBufferPointer(packet))
             }
             // RTX adds two bytes (the original sequence number): build it after the packet.
             let rtxArea = UnsafeMutableRawBufferPointer(rebasing: target[length...])
             guard let rtxLength = try? subscription.rtx?.packetize(original: UnsafeRawBufferPointer(packet), into: rtxArea)
             else { return false }
-            return sendRTP(UnsafeRawBufferPointer(rebasing: rtxArea[0..<rtxLength]), to: subscriber, now: now)
+            return sendUnpaced(UnsafeRawBufferPointer(rebasing: rtxArea[0..<rtxLength]), to: subscriber, now: now)
         }
         if sent {
             subscription.retransmittedPackets += 1

@@ -5,7 +5,9 @@
 extension Room {
     func allocateLayers(for participant: RoomParticipant, now: Int64) {
         let subscriptions = participant.subscriptionsBySSRC.values.sorted { $0.publication.id < $1.publication.id }
-        guard let available = downlinkEstimate(of: participant, now: now) else {
+        let available = downlinkEstimate(of: participant, now: now)
+        updatePacing(of: participant, estimate: available, now: now)
+        guard let available else {
             for subscription in subscriptions {
                 subscription.limitLayer(to: nil)
                 resume(subscription)

@@ -1,4 +1,5 @@
 import CongestionControl
+import NIOCore
 import RTP
 import SCTP
 import WebRTC
@@ -31,6 +32,10 @@ final class RoomParticipant {
     var congestion: SubscriberCongestionControl?
     /// An operator's ceiling on what is sent to it (bits/s), below any estimate; nil: none.
     var downlinkCap: Int?
+    /// Spreads video bursts to it over time at a multiple of its downlink estimate.
+    var pacer = MediaPacer()
+    /// Sends what waits in `pacer`, every 5 ms while anything does.
+    var pacerDrain: RepeatedTask?
     /// Whether messages it sends on data channels are relayed (its token's `canPublishData`).
     var canPublishData = true
     /// Relayed messages waiting for its SCTP send buffer.
