@@ -60,6 +60,9 @@ public final class MediaWorker: @unchecked Sendable {
     private var unflushedTCP: [ObjectIdentifier: any Channel] = [:]
     private var tickTask: RepeatedTask?
     private var _counters = MediaWorkerCounters()
+    /// The read batch being handled: when it began (ns of the monotonic clock) and how many
+    /// datagrams had been sent by then; nil between batches.
+    private var readBatch: (startedAt: UInt64, datagramsSent: UInt64)?
 
     /// How often DTLS retransmissions, ICE consent and client checks are looked at.
     static let tickInterval = TimeAmount.milliseconds(20)
@@ -378,6 +381,22 @@ public final class MediaWorker: @unchecked Sendable {
         }
     }
 
+    /// A read batch starts with its first datagram (NIO hands over what one `recvmmsg` read).
+    func beginReadBatch() {
+        guard readBatch == nil else { return }
+        readBatch = (NIODeadline.now().uptimeNanoseconds, _counters.datagramsSent)
+    }
+
+    /// Sends what the batch produced and counts how long it took them to leave.
+    func finishReadBatch() {
+        flushIfNeeded()
+        guard let batch = readBatch else { return }
+        readBatch = nil
+        let elapsed = NIODeadline.now().uptimeNanoseconds &- batch.startedAt
+        _counters.processingDelay.record(microseconds: Int64(elapsed / 1_000),
+                                         datagrams: _counters.datagramsSent &- batch.datagramsSent)
+    }
+
     /// Sends what was queued outside a read batch (timers, control operations). Call on the loop.
     public func flushPendingWrites() {
         flushIfNeeded()
@@ -459,11 +478,13 @@ final class UDPPathHandler: ChannelInboundHandler, @unchecked Sendable {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var envelope = unwrapInboundIn(data)
-        worker?.handle(&envelope.data, from: .udp(envelope.remoteAddress, socket: socket))
+        guard let worker else { return }
+        worker.beginReadBatch()
+        worker.handle(&envelope.data, from: .udp(envelope.remoteAddress, socket: socket))
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        worker?.flushIfNeeded()
+        worker?.finishReadBatch()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -510,11 +531,13 @@ final class TCPPathHandler: ChannelInboundHandler, @unchecked Sendable {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var frame = unwrapInboundIn(data)
-        worker?.handle(&frame, from: .tcp(context.channel))
+        guard let worker else { return }
+        worker.beginReadBatch()
+        worker.handle(&frame, from: .tcp(context.channel))
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        worker?.flushIfNeeded()
+        worker?.finishReadBatch()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -21,6 +21,8 @@ public struct MediaWorkerCounters: Sendable, Equatable {
     public var droppedSCTP: UInt64 = 0
     /// Data channel messages refused by DCEP (malformed OPEN, unknown stream, bad PPID).
     public var droppedDataChannelMessages: UInt64 = 0
+    /// How long the datagrams sent in answer to a read batch spent in the worker.
+    public var processingDelay = ProcessingDelayHistogram()
 
     public init() {}
 }

@@ -12,6 +12,12 @@ struct BenchReport: Codable {
             p95 = histogram.percentile(95)
             p99 = histogram.percentile(99)
         }
+
+        init(_ delay: ServerProcessingDelay) {
+            p50 = delay.percentile(50)
+            p95 = delay.percentile(95)
+            p99 = delay.percentile(99)
+        }
     }
 
     /// One step of a `--ramp` run.
@@ -51,6 +57,9 @@ struct BenchReport: Codable {
     /// Sender → server → receiver (one clock for all bench processes on the machine); the round
     /// trip in the echo scenario.
     var latencyMilliseconds: Percentiles
+    /// The part of it spent inside the server (its `parley_processing_delay_seconds`), when the
+    /// server reports it.
+    var serverProcessingDelayMilliseconds: Percentiles?
     var joinMilliseconds: Percentiles
     /// From asking for another simulcast layer to the first packet of it (a key frame).
     var keyFrameWaitMilliseconds: Percentiles
@@ -75,6 +84,7 @@ struct BenchReport: Codable {
         case egressMbps = "egress_mbps"
         case lossPercent = "loss_percent"
         case latencyMilliseconds = "latency_ms"
+        case serverProcessingDelayMilliseconds = "server_processing_delay_ms"
         case joinMilliseconds = "join_ms"
         case keyFrameWaitMilliseconds = "keyframe_wait_ms"
         case nacksSent = "nacks_sent"
@@ -103,6 +113,7 @@ struct BenchReport: Codable {
         let expected = Double(totals.expected)
         lossPercent = expected > 0 ? max(0, expected - Double(totals.received)) / expected * 100 : 100
         latencyMilliseconds = Percentiles(totals.latency)
+        serverProcessingDelayMilliseconds = window.usage.serverProcessingDelay.map(Percentiles.init)
         joinMilliseconds = Percentiles(totals.joins)
         var waits = LatencyHistogram()
         for wait in totals.keyFrameWaits { waits.record(microseconds: wait) }
@@ -133,6 +144,9 @@ struct BenchReport: Codable {
             ("egress", "\(number(egressPPS, 0)) packets/s, \(number(egressMbps, 2)) Mbit/s"),
             ("loss", "\(number(lossPercent, 3)) %"),
             ("latency p50/p95/p99", "\(number(latencyMilliseconds.p50, 2)) / \(number(latencyMilliseconds.p95, 2)) / \(number(latencyMilliseconds.p99, 2)) ms"),
+            ("server processing delay p50/p95/p99", serverProcessingDelayMilliseconds.map {
+                "\(number($0.p50, 3)) / \(number($0.p95, 3)) / \(number($0.p99, 3)) ms"
+            } ?? "n/a"),
             ("join p50/p99", "\(number(joinMilliseconds.p50)) / \(number(joinMilliseconds.p99)) ms"),
             ("key-frame wait after a switch p50/p99", "\(number(keyFrameWaitMilliseconds.p50)) / \(number(keyFrameWaitMilliseconds.p99)) ms"),
             ("NACKs, PLIs sent by subscribers", "\(nacksSent), \(plisSent)"),

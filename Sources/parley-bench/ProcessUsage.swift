@@ -39,6 +39,8 @@ struct ServerUsageSource: Sendable {
     struct Sample: Sendable {
         var cpuSeconds: Double
         var residentMegabytes: Double?
+        /// The server's processing-delay histogram so far; nil when it has no `/metrics`.
+        var processingDelay: ServerProcessingDelay?
     }
 
     let pid: Int32?
@@ -50,18 +52,25 @@ struct ServerUsageSource: Sendable {
     }
 
     func sample() async -> Sample? {
+        // The metrics are read even with a pid: the processing delay is only there.
+        let text = await metrics()
+        let delay = text.flatMap(ServerProcessingDelay.init(exposition:))
         if let pid {
             return ProcessUsage.cpuSeconds(pid: pid).map {
-                Sample(cpuSeconds: $0, residentMegabytes: ProcessUsage.residentMegabytes(pid: pid))
+                Sample(cpuSeconds: $0, residentMegabytes: ProcessUsage.residentMegabytes(pid: pid), processingDelay: delay)
             }
         }
+        guard let text, let cpu = Self.value(of: "process_cpu_seconds_total", in: text) else { return nil }
+        return Sample(cpuSeconds: cpu,
+                      residentMegabytes: Self.value(of: "process_resident_memory_bytes", in: text).map { $0 / 1_048_576 },
+                      processingDelay: delay)
+    }
+
+    private func metrics() async -> String? {
         guard let metricsURL,
               let (body, response) = try? await URLSession.shared.data(from: metricsURL),
               (response as? HTTPURLResponse)?.statusCode == 200 else { return nil }
-        let text = String(decoding: body, as: UTF8.self)
-        guard let cpu = Self.value(of: "process_cpu_seconds_total", in: text) else { return nil }
-        return Sample(cpuSeconds: cpu,
-                      residentMegabytes: Self.value(of: "process_resident_memory_bytes", in: text).map { $0 / 1_048_576 })
+        return String(decoding: body, as: UTF8.self)
     }
 
     /// A label-less series' value in the Prometheus text format.
@@ -80,6 +89,8 @@ struct LoadUsage {
         var serverCPUSeconds: Double?
         var serverResidentMegabytes: Double?
         var benchCPUSeconds: Double
+        /// The server's processing delay over the window.
+        var serverProcessingDelay: ServerProcessingDelay?
     }
 
     let server: ServerUsageSource
@@ -95,7 +106,9 @@ struct LoadUsage {
         let serverEnd = await server.sample()
         var cpu: Double?
         if let serverStart, let serverEnd { cpu = serverEnd.cpuSeconds - serverStart.cpuSeconds }
+        var delay: ServerProcessingDelay?
+        if let start = serverStart?.processingDelay, let end = serverEnd?.processingDelay { delay = end.since(start) }
         return Measured(serverCPUSeconds: cpu, serverResidentMegabytes: serverEnd?.residentMegabytes,
-                        benchCPUSeconds: benchCPUSeconds)
+                        benchCPUSeconds: benchCPUSeconds, serverProcessingDelay: delay)
     }
 }

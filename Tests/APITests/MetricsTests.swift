@@ -1,4 +1,4 @@
-import API
+@testable import API
 import Auth
 import DTLS
 import Foundation
@@ -72,6 +72,22 @@ func metricValue(_ name: String, in text: String) -> Double? {
         #expect(metricValue(#"parley_packets_dropped_total{reason="unknown_address"}"#, in: after) == Double(junk),
                 "counters never go down")
         await media.shutdown()
+    }
+
+    @Test func processingDelayIsAPrometheusHistogramWithCumulativeBuckets() {
+        var histogram = ProcessingDelayHistogram()
+        histogram.record(microseconds: 30, datagrams: 5)
+        histogram.record(microseconds: 1_500, datagrams: 2)
+        histogram.record(microseconds: 300_000, datagrams: 1)
+        let text = ServerMetrics.exposition(of: histogram)
+        #expect(text.contains("# TYPE parley_processing_delay_seconds histogram"))
+        #expect(metricValue(#"parley_processing_delay_seconds_bucket{le="5e-05"}"#, in: text) == 5)
+        #expect(metricValue(#"parley_processing_delay_seconds_bucket{le="0.001"}"#, in: text) == 5)
+        #expect(metricValue(#"parley_processing_delay_seconds_bucket{le="0.002"}"#, in: text) == 7)
+        #expect(metricValue(#"parley_processing_delay_seconds_bucket{le="0.1"}"#, in: text) == 7)
+        #expect(metricValue(#"parley_processing_delay_seconds_bucket{le="+Inf"}"#, in: text) == 8)
+        #expect(metricValue("parley_processing_delay_seconds_count", in: text) == 8)
+        #expect(metricValue("parley_processing_delay_seconds_sum", in: text) == 0.30315)
     }
 
     @Test func metricsRouteServesTheTextFormatWithoutAToken() async throws {

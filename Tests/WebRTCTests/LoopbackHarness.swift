@@ -84,7 +84,7 @@ struct LoopbackPair {
     }
 
     /// Creates both ends and exchanges their parameters as an offer/answer would.
-    func connect(serverDelegate: RecordingDelegate, clientDelegate: RecordingDelegate,
+    func connect(serverDelegate: some WebRTCTransportDelegate & Sendable, clientDelegate: some WebRTCTransportDelegate & Sendable,
                  serverExpectsFingerprint: CertificateFingerprint? = nil,
                  consentTimeout: Duration = .seconds(30),
                  via path: ClientPath = .udpIPv4,

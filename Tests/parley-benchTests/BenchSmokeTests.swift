@@ -38,6 +38,11 @@ import Testing
         #expect((report["join_ms"] as? [String: Double])?["p99"] != nil)
         #expect((report["keyframe_wait_ms"] as? [String: Double])?["p50"] != nil, "the layer swap was timed")
         #expect(report["egress_packets_per_server_cpu_second"] as? Double != nil)
+        // The server's own share of the latency, from its histogram: no more than the whole
+        // one-way latency (the bench's stamps include it), and counted at all.
+        let delay = try #require(report["server_processing_delay_ms"] as? [String: Double], "read from /metrics")
+        let latency = try #require(report["latency_ms"] as? [String: Double])
+        #expect((delay["p50"] ?? .infinity) <= (latency["p50"] ?? 0) + 0.1, "\(delay) within \(latency)")
         let cpu = try #require(report["server_cpu_percent"] as? Double, "read from /metrics")
         #expect(cpu > 0 && cpu < 200, "\(cpu) % of the 2 cores")
         let resident = try #require(report["server_rss_mb"] as? Double, "read from /metrics")

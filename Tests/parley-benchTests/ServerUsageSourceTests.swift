@@ -17,4 +17,25 @@ import Testing
         #expect(ServerUsageSource.value(of: "parley_packets_dropped_total", in: text) == nil, "labelled series are not read")
         #expect(ServerUsageSource.value(of: "process_open_fds", in: text) == nil)
     }
+
+    static func exposition(_ counts: [Int]) -> String {
+        let bounds = ["0.0005", "0.001", "0.002", "+Inf"]
+        return "# TYPE parley_processing_delay_seconds histogram\n"
+            + zip(bounds, counts).map { "parley_processing_delay_seconds_bucket{le=\"\($0)\"} \($1)" }.joined(separator: "\n")
+            + "\nparley_processing_delay_seconds_count \(counts.last ?? 0)\n"
+    }
+
+    @Test func processingDelayPercentilesComeFromTheWindowsBucketsInterpolated() throws {
+        let start = try #require(ServerProcessingDelay(exposition: Self.exposition([100, 100, 100, 100])))
+        // In the window: 50 datagrams under 0.5 ms, 40 in (0.5, 1] ms, 9 in (1, 2] ms, 1 above.
+        let end = try #require(ServerProcessingDelay(exposition: Self.exposition([150, 190, 199, 200])))
+        let window = try #require(end.since(start))
+        #expect(window.count == 100)
+        #expect(abs((window.percentile(50) ?? 0) - 0.5) < 1e-9)
+        #expect(abs((window.percentile(70) ?? 0) - 0.75) < 1e-9, "halfway through the (0.5, 1] ms bucket")
+        #expect(abs((window.percentile(99) ?? 0) - 2.0) < 1e-9)
+        #expect(window.percentile(99.5) == 2.0, "the +Inf bucket reads as the last bound")
+        #expect(ServerProcessingDelay(exposition: "process_cpu_seconds_total 1\n") == nil)
+        #expect(ServerProcessingDelay(exposition: Self.exposition([0, 0, 0, 0]))?.percentile(99) == nil)
+    }
 }

@@ -51,8 +51,32 @@ public final class ServerMetrics: Sendable {
 
     /// The metrics now, in the Prometheus text exposition format (version 0.0.4).
     public func render() async -> [UInt8] {
-        update(with: await snapshot())
-        return registry.emitToBuffer()
+        let snapshot = await snapshot()
+        update(with: snapshot)
+        var text = registry.emitToBuffer()
+        if media != nil { text += Array(Self.exposition(of: snapshot.workers.processingDelay).utf8) }
+        return text
+    }
+
+    static let processingDelayName = "parley_processing_delay_seconds"
+
+    /// The workers' processing delay as a Prometheus histogram (cumulative buckets, `le` in
+    /// seconds). Written here rather than through swift-prometheus, whose histograms take one
+    /// observation at a time: the workers count whole read batches in fixed buckets already.
+    static func exposition(of histogram: ProcessingDelayHistogram) -> String {
+        let name = processingDelayName
+        var text = "# HELP \(name) Time from the read of a datagram batch to the send of the datagrams it caused\n"
+        text += "# TYPE \(name) histogram\n"
+        var cumulative: UInt64 = 0
+        for (bucket, count) in histogram.counts.enumerated() {
+            cumulative &+= count
+            let bound = bucket < ProcessingDelayHistogram.upperBoundsMicroseconds.count
+                ? "\(Double(ProcessingDelayHistogram.upperBoundsMicroseconds[bucket]) / 1_000_000)" : "+Inf"
+            text += "\(name)_bucket{le=\"\(bound)\"} \(cumulative)\n"
+        }
+        text += "\(name)_sum \(Double(histogram.sumMicroseconds) / 1_000_000)\n"
+        text += "\(name)_count \(cumulative)\n"
+        return text
     }
 
     func snapshot() async -> Snapshot {
@@ -163,6 +187,7 @@ extension MediaWorkerCounters {
         droppedSRTP &+= other.droppedSRTP
         droppedSCTP &+= other.droppedSCTP
         droppedDataChannelMessages &+= other.droppedDataChannelMessages
+        processingDelay.add(other.processingDelay)
     }
 }
 
