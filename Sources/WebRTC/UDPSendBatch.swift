@@ -29,9 +29,13 @@ final class UDPSendBatch {
     private let messages: UnsafeMutablePointer<parley_mmsghdr>
     private let addresses: UnsafeMutablePointer<sockaddr_storage>
 
-    init(descriptor: CInt, capacity: Int) {
+    /// Counts how long what each flush sends spent in the worker, when given.
+    private let delay: ProcessingDelayRecorder?
+
+    init(descriptor: CInt, capacity: Int, delay: ProcessingDelayRecorder? = nil) {
         self.descriptor = descriptor
         self.capacity = capacity
+        self.delay = delay
         slots = .allocate(byteCount: capacity * Self.slotSize, alignment: 16)
         vectors = .allocate(capacity: capacity)
         messages = .allocate(capacity: capacity)
@@ -97,6 +101,7 @@ final class UDPSendBatch {
                 next += 1
             }
         }
+        delay?.sent(count)
         count = 0
     }
 

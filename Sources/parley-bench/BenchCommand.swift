@@ -52,6 +52,12 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Webinar: how many participants publish.")
     var publishers: Int = 1
 
+    @Option(help: """
+        How often clients send what is due, in ms (1-20). Every client of a bench worker sends on the \
+        same tick, so a shorter one spreads the load as independent browsers' pacers would.
+        """)
+    var sendTick: Int = 5
+
     @Option(help: "The bandwidth subscribers report in REMB, kbit/s.")
     var subscriberBandwidth: Int = 100_000
 
@@ -164,6 +170,7 @@ struct BenchCommand: AsyncParsableCommand {
         guard (1...10_000).contains(participants) else { throw ValidationError("--participants must be 1-10000") }
         guard duration > 0, duration <= 3_600 else { throw ValidationError("--duration must be in (0, 3600] seconds") }
         guard (1...64).contains(workers) else { throw ValidationError("--workers must be 1-64") }
+        guard (1...20).contains(sendTick) else { throw ValidationError("--send-tick must be 1-20 ms") }
         guard let bitrates = Self.bitrates(videoBitrates), (1...3).contains(bitrates.count) else {
             throw ValidationError("--video-bitrates takes 1 to 3 comma-separated kbit/s values, e.g. 150,500,1500")
         }
@@ -209,6 +216,7 @@ struct BenchCommand: AsyncParsableCommand {
         settings.transportCC = transportCC ?? (scenario == "qoe")
         settings.dataMessagesPerSecond = max(1, messageRate)
         settings.dataMessageSize = min(max(messageSize, 32), 200_000)
+        settings.sendTickMicroseconds = Int64(sendTick) * 1000
         let quiet = childResult != nil
         let progress: @Sendable (String) -> Void = { line in
             if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) }
@@ -285,6 +293,7 @@ struct BenchCommand: AsyncParsableCommand {
                          "--duration", "\(duration)", "--workers", "\(workers)", "--video-bitrates", videoBitrates,
                          "--publishers", "\(publishers)", "--subscriber-bandwidth", "\(subscriberBandwidth)",
                          "--message-rate", "\(messageRate)", "--message-size", "\(messageSize)",
+                         "--send-tick", "\(sendTick)",
                          (transportCC ?? false) ? "--transport-cc" : "--no-transport-cc"]
         // `=`: a secret may begin with `-`.
         if let apiKey, let apiSecret { arguments += ["--api-key=\(apiKey)", "--api-secret=\(apiSecret)"] }

@@ -29,6 +29,9 @@ final class BenchParticipant: WebRTCTransportDelegate {
         var receiveBandwidth: UInt64 = 100_000_000
         /// Answer transport-cc when offered, and send its feedback.
         var transportCC = true
+        /// How often each client sends what is due (µs). Every participant of a worker sends on
+        /// the same tick, so this sets how bursty the load the server sees is.
+        var sendTickMicroseconds: Int64 = 5_000
     }
 
     /// How often transport-cc feedback goes back (libwebrtc sends it every 50-100 ms).

@@ -98,13 +98,14 @@ struct ClientWorkers {
         }
     }
 
-    /// Starts every worker's 5 ms tick, on which each participant that is `sending` sends what
-    /// is due and every receiver its periodic RTCP. Runs until `stopSending`.
-    func startSending(clock: BenchClock) async throws -> [RepeatedTask] {
+    /// Starts every worker's tick (`tickMicroseconds`, 5 ms by default), on which each participant
+    /// that is `sending` sends what is due and every receiver its periodic RTCP. Runs until
+    /// `stopSending`.
+    func startSending(clock: BenchClock, tickMicroseconds: Int64) async throws -> [RepeatedTask] {
         var tasks: [RepeatedTask] = []
         for (worker, box) in zip(workers, owned) {
             tasks.append(try await worker.submit {
-                worker.eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: .milliseconds(5)) { _ in
+                worker.eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: .microseconds(tickMicroseconds)) { _ in
                     let now = clock.nowMicroseconds()
                     for participant in box.participants { participant.sendDue(now: now) }
                 }

@@ -41,7 +41,7 @@ struct EchoScenario {
         }
         try await clients.waitUntil(participantCount, timeout: .seconds(20)) { $0.joinMilliseconds != nil }
 
-        let ticks = try await clients.startSending(clock: clock)
+        let ticks = try await clients.startSending(clock: clock, tickMicroseconds: settings.sendTickMicroseconds)
         try await clients.startParticipants()
         let window = try await clients.measure(for: duration, serverUsage: serverUsage, progress: progress)
         for tick in ticks { tick.cancel() }

@@ -19,7 +19,7 @@ extension RoomScenario {
         let clients = try await ClientWorkers.start(count: workerCount)
         let context = try DTLSContext(certificate: .generateSelfSigned())
         if let apiKey { try await createRoom(signedBy: apiKey) }
-        let ticks = try await clients.startSending(clock: clock)
+        let ticks = try await clients.startSending(clock: clock, tickMicroseconds: settings.sendTickMicroseconds)
         var members: [JoinedMember] = []
         let outcome: Result<QoEReport, any Error>
         do {

@@ -102,7 +102,7 @@ struct RoomScenario {
         let clients = try await ClientWorkers.start(count: workerCount)
         let context = try DTLSContext(certificate: .generateSelfSigned())
         if let apiKey, coordination.createsRoom { try await createRoom(signedBy: apiKey) }
-        let ticks = try await clients.startSending(clock: clock)
+        let ticks = try await clients.startSending(clock: clock, tickMicroseconds: settings.sendTickMicroseconds)
         var members: [JoinedMember] = []
         let outcome: Result<BenchReport, any Error>
         do {
