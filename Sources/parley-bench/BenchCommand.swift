@@ -49,6 +49,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Video bitrates in kbit/s, one per simulcast layer, lowest first (one value: no simulcast).")
     var videoBitrates: String = "150,500,1500"
 
+    @Option(help: "How many times the size of a delta frame a key frame is (1-20; an encoder's are several times larger).")
+    var keyFrameFactor: Int = 1
+
     @Option(help: "Webinar: how many participants publish.")
     var publishers: Int = 1
 
@@ -171,6 +174,7 @@ struct BenchCommand: AsyncParsableCommand {
         guard duration > 0, duration <= 3_600 else { throw ValidationError("--duration must be in (0, 3600] seconds") }
         guard (1...64).contains(workers) else { throw ValidationError("--workers must be 1-64") }
         guard (1...20).contains(sendTick) else { throw ValidationError("--send-tick must be 1-20 ms") }
+        guard (1...20).contains(keyFrameFactor) else { throw ValidationError("--key-frame-factor must be 1-20") }
         guard let bitrates = Self.bitrates(videoBitrates), (1...3).contains(bitrates.count) else {
             throw ValidationError("--video-bitrates takes 1 to 3 comma-separated kbit/s values, e.g. 150,500,1500")
         }
@@ -217,6 +221,7 @@ struct BenchCommand: AsyncParsableCommand {
         settings.dataMessagesPerSecond = max(1, messageRate)
         settings.dataMessageSize = min(max(messageSize, 32), 200_000)
         settings.sendTickMicroseconds = Int64(sendTick) * 1000
+        settings.keyFrameFactor = keyFrameFactor
         let quiet = childResult != nil
         let progress: @Sendable (String) -> Void = { line in
             if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) }
@@ -293,7 +298,7 @@ struct BenchCommand: AsyncParsableCommand {
                          "--duration", "\(duration)", "--workers", "\(workers)", "--video-bitrates", videoBitrates,
                          "--publishers", "\(publishers)", "--subscriber-bandwidth", "\(subscriberBandwidth)",
                          "--message-rate", "\(messageRate)", "--message-size", "\(messageSize)",
-                         "--send-tick", "\(sendTick)",
+                         "--send-tick", "\(sendTick)", "--key-frame-factor", "\(keyFrameFactor)",
                          (transportCC ?? false) ? "--transport-cc" : "--no-transport-cc"]
         // `=`: a secret may begin with `-`.
         if let apiKey, let apiSecret { arguments += ["--api-key=\(apiKey)", "--api-secret=\(apiSecret)"] }

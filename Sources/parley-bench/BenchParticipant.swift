@@ -17,6 +17,8 @@ final class BenchParticipant: WebRTCTransportDelegate {
         var videoFramesPerSecond = 30
         /// Bits/s per simulcast layer, lowest first; one value sends a single encoding.
         var videoBitrates = [150_000, 500_000, 1_500_000]
+        /// A key frame is this many times the size of a delta frame.
+        var keyFrameFactor = 1
         /// Largest video payload per packet (a browser keeps packets under ~1200 bytes).
         var videoPayloadSize = 1_100
         /// Audio-only participants send no video.
@@ -125,7 +127,7 @@ final class BenchParticipant: WebRTCTransportDelegate {
         videoLayers = bitrates.prefix(SyntheticVideoLayer.rids.count).enumerated().map { layer, bitrate in
             SyntheticVideoLayer(layer: layer, ssrc: BenchOffer.videoSSRC &+ UInt32(layer), bitrate: bitrate,
                                 framesPerSecond: settings.videoFramesPerSecond,
-                                maximumPayload: settings.videoPayloadSize)
+                                maximumPayload: settings.videoPayloadSize, keyFrameFactor: settings.keyFrameFactor)
         }
         feedback = ReceiverFeedback(ssrc: 0x5EB0_0000 &+ UInt32(truncatingIfNeeded: index))
     }
@@ -206,7 +208,7 @@ final class BenchParticipant: WebRTCTransportDelegate {
     /// they are paced over part of the frame interval.
     private func framePacketsDue(at now: Int64, frameInterval: Int64) -> Int {
         guard let first = videoLayers.first else { return 0 }
-        let total = videoLayers.reduce(0) { $0 + $1.packetsPerFrame }
+        let total = videoLayers.reduce(0) { $0 + $1.packetsInFrame }
         let window = max(1, Int64(Double(frameInterval) * SyntheticVideoLayer.pacingShare))
         return min(total, 1 + Int(max(0, now - first.frameStartedAt) * Int64(total) / window))
     }
@@ -217,7 +219,7 @@ final class BenchParticipant: WebRTCTransportDelegate {
     private func sendVideoFrames(upTo due: Int, on transport: WebRTCTransport, now: Int64) {
         var remaining = due
         for layer in videoLayers.indices where remaining > 0 {
-            let count = videoLayers[layer].packetsPerFrame
+            let count = videoLayers[layer].packetsInFrame
             sendVideo(layer: layer, upTo: min(count, remaining), on: transport, now: now)
             remaining -= count
         }
@@ -251,7 +253,7 @@ final class BenchParticipant: WebRTCTransportDelegate {
             let stamp = BenchStamp(stream: BenchStamp.videoStream(layer: layer), sender: sender,
                                    sequence: video.stampSequence &+ 1, sentAt: now)
             let sequence = video.sequenceNumber &+ 1
-            let marker = video.sentInFrame == video.packetsPerFrame - 1
+            let marker = video.sentInFrame == video.packetsInFrame - 1
             send(length: length, on: transport) { bytes in
                 Self.writeRTPHeader(into: bytes, marker: marker, payloadType: BenchOffer.videoPayloadType,
                                     sequence: sequence,

@@ -2,7 +2,8 @@
 /// a size set by its bitrate, split into equal packets (`BenchParticipant` paces a frame's
 /// packets, all layers together, over part of the frame interval, as a browser's pacer does),
 /// three temporal layers (TID pattern 0,2,1,2), and a key
-/// frame first and whenever a PLI/FIR names its SSRC.
+/// frame first and whenever a PLI/FIR names its SSRC, `keyFrameFactor` times the size of the
+/// others (an encoder's key frame is several times a delta frame).
 struct SyntheticVideoLayer {
     /// Chrome's rids for three simulcast layers, lowest first.
     static let rids = ["q", "h", "f"]
@@ -18,8 +19,11 @@ struct SyntheticVideoLayer {
     let layer: Int
     let ssrc: UInt32
     let bitrate: Int
+    /// Packets of a delta frame.
     let packetsPerFrame: Int
     let payloadSize: Int
+    /// How many times a delta frame's packets a key frame has.
+    let keyFrameFactor: Int
 
     var sequenceNumber: UInt16 = 0
     var stampSequence: UInt32 = 0
@@ -33,15 +37,19 @@ struct SyntheticVideoLayer {
     var sentInFrame = 0
     var temporalLayer: UInt8 = 0
     var isKeyFrame = false
+    /// Packets of the frame being sent.
+    var packetsInFrame: Int
 
     /// `bitrate` in bits/s at `framesPerSecond`, in packets of at most `maximumPayload` bytes.
-    init(layer: Int, ssrc: UInt32, bitrate: Int, framesPerSecond: Int, maximumPayload: Int) {
+    init(layer: Int, ssrc: UInt32, bitrate: Int, framesPerSecond: Int, maximumPayload: Int, keyFrameFactor: Int = 1) {
         self.layer = layer
         self.ssrc = ssrc
         self.bitrate = bitrate
+        self.keyFrameFactor = max(1, keyFrameFactor)
         let bytesPerFrame = max(1, bitrate / 8 / max(1, framesPerSecond))
         packetsPerFrame = max(1, (bytesPerFrame + maximumPayload - 1) / maximumPayload)
         payloadSize = max(BenchStamp.size + Self.descriptorSize + 8, bytesPerFrame / packetsPerFrame)
+        packetsInFrame = packetsPerFrame
         sentInFrame = packetsPerFrame
     }
 
@@ -60,6 +68,7 @@ struct SyntheticVideoLayer {
         if temporalLayer == 0 { tl0PictureIndex &+= 1 }
         frameStartedAt = now
         sentInFrame = 0
+        packetsInFrame = isKeyFrame ? packetsPerFrame * keyFrameFactor : packetsPerFrame
     }
 
     /// Writes the VP8 descriptor of the frame's next packet at `offset`.
