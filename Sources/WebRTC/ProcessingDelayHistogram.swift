@@ -2,9 +2,9 @@ import NIOCore
 
 /// How long datagrams spent inside a media worker: from the start of the read batch that
 /// brought in what caused them (the `recvmmsg` that returned the publisher's packet) to the
-/// return of the `sendmmsg` that sent them. This is the delay the server itself adds to forwarding, without
-/// the kernel's and the network's share, which a load generator on the same machine cannot
-/// tell apart from its own scheduling (LiveKit reports the same as its forward latency).
+/// return of the `sendmmsg` that sent them. This is the delay the server itself adds to
+/// forwarding, without the kernel's and the network's share, which a load generator on the
+/// same machine cannot tell apart from its own scheduling.
 ///
 /// Fixed buckets, counted in place: recording allocates nothing.
 public struct ProcessingDelayHistogram: Sendable, Equatable {
