@@ -7,6 +7,7 @@ import Signaling
 enum PublishedSections {
     static let midURI = "urn:ietf:params:rtp-hdrext:sdes:mid"
     static let ridURI = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id"
+    static let repairedRIDURI = "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id"
     static let audioLevelURI = SDPOfferHeaderExtension.audioLevelURI
     static let transportWideURI = SDPOfferHeaderExtension.transportWideCCURI
 
@@ -68,7 +69,7 @@ enum PublishedSections {
                 audioLevelExtensionID: ids[audioLevelURI],
                 transportWideSequenceExtensionID: ids[transportWideURI],
                 mid: media.mid, midExtensionID: ids[midURI], ridExtensionID: ids[ridURI],
-                forwardedExtensionIDs: forwarded)
+                repairedRIDExtensionID: ids[repairedRIDURI], forwardedExtensionIDs: forwarded)
             result.append(Track(mid: media.mid, cid: request?.cid ?? cid, request: request, description: description,
                                 layers: layers, publisherCodec: codec))
         }

@@ -47,6 +47,9 @@ final class Publication {
 final class PublicationLayer {
     /// Known from the SDP, or learned from the first packet that names this layer's rid.
     private(set) var ssrc: UInt32?
+    /// The publisher's RTX SSRC for this layer, learned from the first RTX packet that names
+    /// the layer's rid as the one it repairs (an SSRC the SDP gave is in the description).
+    var learnedRTXSSRC: UInt32?
     let rid: String?
     let clockRate: Int
     var receiveStatistics: ReceiveStatistics

@@ -3,16 +3,16 @@ import WebRTC
 
 /// The data path: one publisher packet in, a rewritten copy out to each subscription.
 extension Room {
-    /// - Parameter acknowledge: false for a packet rebuilt from an RTX one, whose transport-wide
-    ///   number was acknowledged as it arrived.
-    func receiveRTP(from id: ParticipantID, packet: UnsafeMutableRawBufferPointer, acknowledge: Bool = true) {
+    /// - Parameter rebuiltFromRTX: a packet rebuilt from an RTX one, whose transport-wide number
+    ///   was acknowledged as it arrived, and whose bytes are a repair, not the layer's rate.
+    func receiveRTP(from id: ParticipantID, packet: UnsafeMutableRawBufferPointer, rebuiltFromRTX: Bool = false) {
         guard let participant = participants[id],
               let header = try? RTPHeader.parse(UnsafeRawBufferPointer(packet)) else { return }
         // Every packet the publisher numbered is acknowledged, whatever becomes of it here:
         // RTX, padding-only probes and not-yet-known SSRCs too. A number left out of the
         // feedback reads as a loss to the publisher's estimator (a browser's probes are RTX
         // padding, so leaving them out kept its uplink estimate near nothing).
-        if acknowledge, let id = participant.transportWideSequenceExtensionID,
+        if !rebuiltFromRTX, let id = participant.transportWideSequenceExtensionID,
            let sequence = (try? header.extensionValue(TransportWideSequenceNumberExtension.self, id: id,
                                                        in: UnsafeRawBufferPointer(packet))) ?? nil {
             participant.transportWideFeedback?.record(sequenceNumber: sequence.sequenceNumber,
@@ -28,6 +28,11 @@ extension Room {
         }
         guard let (publication, layerIndex) = participant.layersBySSRC[header.ssrc]
                 ?? learnLayer(of: participant, from: header, in: UnsafeRawBufferPointer(packet)) else {
+            if let (publication, layer) = learnRepairStream(of: participant, from: header, in: UnsafeRawBufferPointer(packet)) {
+                receiveRetransmission(from: participant, packet: packet, header: header, publication: publication,
+                                      layer: layer)
+                return
+            }
             packetsFromUnknownSSRC += 1
             return
         }
@@ -63,7 +68,8 @@ extension Room {
             requestKeyFrame(publication, layer: layerIndex, now: now)
         }
         try? layer.cache.store(bytes, sequenceNumber: header.sequenceNumber, sendTimeMicroseconds: now)
-        layer.bitrate.add(bytes: bytes.count)
+        // What the layer costs a subscriber: repairs (and libwebrtc's RTX probes) are not it.
+        if !rebuiltFromRTX { layer.bitrate.add(bytes: bytes.count) }
 
         // The codec's view of the packet, parsed once for all subscriptions.
         let payload = UnsafeMutableRawBufferPointer(rebasing: packet[header.payloadRange])
@@ -116,7 +122,11 @@ extension Room {
             let result = subscription.rewriter.process(
                 sourceSSRC: header.ssrc, sequenceNumber: header.sequenceNumber, timestamp: header.timestamp,
                 marker: header.marker, arrivalMicroseconds: now, forward: forward)
-            guard case .forward(let output) = result else { continue }
+            // A second copy of a packet already sent (a duplicate, or the publisher's RTX of one
+            // that was not lost: libwebrtc probes with such RTX) is not sent again: the
+            // subscriber's SRTP would drop it as a replay, and with a new transport-wide number
+            // appended it would be new plaintext under a used AES-GCM nonce (RFC 7714 §8).
+            guard case .forward(let output) = result, output.order != .repeated else { continue }
 
             // Rewrite the shared buffer for this subscriber (every field is set from the
             // original values each time), then send: SRTP encryption makes the one copy.
@@ -162,7 +172,7 @@ extension Room {
                                           timestamp: header.timestamp, in: original)) != nil,
                   (try? RTPHeader.setPayloadType(publication.description.codec.payloadType, in: original)) != nil
             else { return }
-            receiveRTP(from: participantID, packet: original, acknowledge: false)
+            receiveRTP(from: participantID, packet: original, rebuiltFromRTX: true)
         }
     }
 
@@ -171,13 +181,9 @@ extension Room {
     func learnLayer(of participant: RoomParticipant, from header: RTPHeader,
                     in bytes: UnsafeRawBufferPointer) -> (publication: Publication, layer: Int)? {
         for trackID in participant.publications {
-            guard let publication = publications[trackID], let ridID = publication.description.ridExtensionID,
-                  let range = (try? header.extensionValueRange(id: ridID, in: bytes)) ?? nil else { continue }
-            if let mid = publication.description.mid, let midID = publication.description.midExtensionID {
-                guard let midRange = (try? header.extensionValueRange(id: midID, in: bytes)) ?? nil,
-                      MidExtension.value(UnsafeRawBufferPointer(rebasing: bytes[midRange]), equals: mid) else { continue }
-            }
-            let rid = UnsafeRawBufferPointer(rebasing: bytes[range])
+            guard let publication = publications[trackID],
+                  let rid = value(of: publication.description.ridExtensionID, naming: publication, in: header, bytes)
+            else { continue }
             guard let index = publication.layers.firstIndex(where: { layer in
                 layer.ssrc == nil && layer.rid.map { RTPStreamIDExtension.value(rid, equals: $0) } == true
             }) else { continue }
@@ -186,6 +192,38 @@ extension Room {
             return (publication, index)
         }
         return nil
+    }
+
+    /// A packet from an SSRC not seen yet that names, in `repaired-rtp-stream-id`, the rid of a
+    /// layer (and the publication's mid): that layer's RTX stream from now on (RFC 8852 §3.2).
+    /// Browsers sending simulcast by rid announce no RTX SSRCs; without this their
+    /// retransmissions, asked for by the room's own NACKs, would be thrown away.
+    func learnRepairStream(of participant: RoomParticipant, from header: RTPHeader,
+                           in bytes: UnsafeRawBufferPointer) -> (publication: Publication, layer: Int)? {
+        for trackID in participant.publications {
+            guard let publication = publications[trackID],
+                  let rid = value(of: publication.description.repairedRIDExtensionID, naming: publication, in: header, bytes)
+            else { continue }
+            guard let index = publication.layers.firstIndex(where: { layer in
+                layer.learnedRTXSSRC == nil && layer.rid.map { RepairedRTPStreamIDExtension.value(rid, equals: $0) } == true
+            }), header.ssrc != publication.layers[index].ssrc else { continue }
+            publication.layers[index].learnedRTXSSRC = header.ssrc
+            participant.rtxLayersBySSRC[header.ssrc] = (publication, index)
+            return (publication, index)
+        }
+        return nil
+    }
+
+    /// The value of the SDES header extension `id` (a rid), if the packet carries it and names
+    /// `publication`'s mid, when it has one.
+    private func value(of id: UInt8?, naming publication: Publication, in header: RTPHeader,
+                       _ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+        guard let id, let range = (try? header.extensionValueRange(id: id, in: bytes)) ?? nil else { return nil }
+        if let mid = publication.description.mid, let midID = publication.description.midExtensionID {
+            guard let midRange = (try? header.extensionValueRange(id: midID, in: bytes)) ?? nil,
+                  MidExtension.value(UnsafeRawBufferPointer(rebasing: bytes[midRange]), equals: mid) else { return nil }
+        }
+        return UnsafeRawBufferPointer(rebasing: bytes[range])
     }
 
     /// Asks the publisher for a key frame on `layer`, at most once per 500 ms per layer.

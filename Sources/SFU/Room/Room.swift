@@ -216,6 +216,7 @@ public actor Room {
             owner.publications.removeAll { $0 == trackID }
             for layer in publication.layers {
                 if let ssrc = layer.ssrc { owner.layersBySSRC[ssrc] = nil }
+                if let rtxSSRC = layer.learnedRTXSSRC { owner.rtxLayersBySSRC[rtxSSRC] = nil }
             }
             for layer in publication.description.layers {
                 if let rtxSSRC = layer.rtxSSRC { owner.rtxLayersBySSRC[rtxSSRC] = nil }

@@ -73,6 +73,9 @@ public struct TrackDescription: Sendable, Equatable {
     public var mid: String?
     public var midExtensionID: UInt8?
     public var ridExtensionID: UInt8?
+    /// The `repaired-rtp-stream-id` extension's id (RFC 8852 §3.2): browsers sending simulcast by
+    /// rid name the layer an RTX stream repairs this way, with no SSRC in the SDP.
+    public var repairedRIDExtensionID: UInt8?
     /// Extensions forwarded to subscribers: publisher's id → the id subscribers negotiated for
     /// the same URI (RFC 8285 §6: ids are per connection). Every other extension is blanked.
     /// Nil forwards everything but `connectionExtensionIDs` under the publisher's ids.
@@ -82,13 +85,15 @@ public struct TrackDescription: Sendable, Equatable {
     /// transport-wide sequence number. The room blanks them before forwarding, so a subscriber
     /// never demultiplexes by the publisher's mid (subscribers are told the SSRCs instead).
     var connectionExtensionIDs: [UInt8] {
-        [midExtensionID, ridExtensionID, transportWideSequenceExtensionID].compactMap { $0 }
+        [midExtensionID, ridExtensionID, repairedRIDExtensionID, transportWideSequenceExtensionID].compactMap { $0 }
     }
 
     public init(kind: TrackKind, source: TrackSource, codec: TrackCodec, layers: [TrackLayer],
                 audioLevelExtensionID: UInt8? = nil, transportWideSequenceExtensionID: UInt8? = nil,
                 mid: String? = nil, midExtensionID: UInt8? = nil, ridExtensionID: UInt8? = nil,
+                repairedRIDExtensionID: UInt8? = nil,
                 forwardedExtensionIDs: [UInt8: UInt8]? = nil, dependencyDescriptorExtensionID: UInt8? = nil) {
+        self.repairedRIDExtensionID = repairedRIDExtensionID
         self.forwardedExtensionIDs = forwardedExtensionIDs
         self.dependencyDescriptorExtensionID = dependencyDescriptorExtensionID
         self.mid = mid

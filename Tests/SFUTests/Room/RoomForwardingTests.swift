@@ -80,27 +80,92 @@ func eventually(timeout: Duration = .seconds(10), _ condition: () async throws -
         _ = try await room.subscribe("bob", to: "cam", preferences: SubscriptionPreferences(maxSpatialLayer: 0))
 
         var source = SyntheticVP8Simulcast()
+        let (original, lost) = try await loseALayer0Packet(&source, from: publisher)
+
+        // RFC 4588 §4: RTX SSRC and payload type, its own sequence number, then the OSN.
+        var rtx: [UInt8] = [0x80, 97, 0x00, 0x01]
+        rtx += Array(original[4..<8])
+        rtx += withUnsafeBytes(of: UInt32(0x1100).bigEndian, Array.init)
+        rtx += [UInt8(lost >> 8), UInt8(lost & 0xFF)]
+        rtx += Array(original[12...])
+        try await expectRepair(by: rtx, of: original, headerLength: 12, from: publisher, to: viewer)
+        try await bed.shutdown()
+    }
+
+    /// Sends ten frames, loses layer 0's packet of the next on the way to the room, and sends
+    /// three more; returns that packet and its sequence number once the room NACKed it.
+    private func loseALayer0Packet(_ source: inout SyntheticVP8Simulcast,
+                                   from publisher: RoomClient) async throws -> (packet: [UInt8], lost: UInt16) {
         try await send(10, frames: &source, from: publisher)
-        // Layer 0's next packet is lost on the way to the room.
         let frames = source.nextFrame()
         for packet in frames.dropFirst() { try await publisher.send(rtp: packet) }
         let lost = source.sequenceNumbers[0]
         try await send(3, frames: &source, from: publisher)
         #expect(try await eventually { publisher.nacked[SyntheticVP8Simulcast.ssrcs[0]]?.contains(lost) == true })
+        return (frames[0], lost)
+    }
 
-        // RFC 4588 §4: RTX SSRC and payload type, its own sequence number, then the OSN.
-        var rtx: [UInt8] = [0x80, 97, 0x00, 0x01]
-        rtx += Array(frames[0][4..<8])
-        rtx += withUnsafeBytes(of: UInt32(0x1100).bigEndian, Array.init)
-        rtx += [UInt8(lost >> 8), UInt8(lost & 0xFF)]
-        rtx += Array(frames[0][12...])
+    /// Sends the publisher's `rtx` and expects the viewer to get `original`'s payload (after its
+    /// `headerLength`), with no gap left in what it received.
+    private func expectRepair(by rtx: [UInt8], of original: [UInt8], headerLength: Int, from publisher: RoomClient,
+                              to viewer: RoomClient) async throws {
         let before = viewer.received.count
         try await publisher.send(rtp: rtx)
         #expect(try await eventually { viewer.received.count > before })
         let repaired = try #require(viewer.received.last)
-        #expect(Array(repaired.payload[5...]) == Array(frames[0][17...]), "the lost frame, from its RTX")
+        // The viewer's payload starts with the VP8 descriptor (its picture id rewritten).
+        #expect(Array(repaired.payload[5...]) == Array(original[(headerLength + 5)...]), "the lost frame, from its RTX")
         let sequenceNumbers = viewer.received.map(\.sequenceNumber).sorted()
         #expect(zip(sequenceNumbers, sequenceNumbers.dropFirst()).allSatisfy { $1 == $0 &+ 1 }, "no gap remains")
+    }
+
+    /// A browser sending simulcast by rid announces no RTX SSRCs: its RTX packets name the layer
+    /// they repair in `repaired-rtp-stream-id` (RFC 8852 §3.2).
+    @Test func rtxNamingTheRepairedRIDRepairsThatLayer() async throws {
+        let bed = try await RoomTestBed.make(name: "rtx-rrid")
+        let room = bed.room
+        let publisher = try await bed.join("alice")
+        let viewer = try await bed.join("bob")
+        #expect(try await eventually { publisher.connected && viewer.connected })
+        var description = SyntheticVP8Simulcast.ridOnlyDescription
+        description.repairedRIDExtensionID = 11
+        try await room.publish("alice", trackID: "cam", description: description)
+        _ = try await room.subscribe("bob", to: "cam", preferences: SubscriptionPreferences(maxSpatialLayer: 0))
+
+        var source = SyntheticVP8Simulcast()
+        source.tagsRID = true
+        let (original, lost) = try await loseALayer0Packet(&source, from: publisher)
+
+        // An SSRC the room has not seen, with the mid and the repaired rid "q" (ids 9 and 11).
+        var rtx: [UInt8] = [0x90, 97, 0x00, 0x01]
+        rtx += Array(original[4..<8])
+        rtx += withUnsafeBytes(of: UInt32(0x2200).bigEndian, Array.init)
+        rtx += [0xBE, 0xDE, 0x00, 0x01, 0x90, UInt8(ascii: "1"), 0xB0, UInt8(ascii: "q")]
+        rtx += [UInt8(lost >> 8), UInt8(lost & 0xFF)]
+        rtx += Array(original[20...])
+        try await expectRepair(by: rtx, of: original, headerLength: 20, from: publisher, to: viewer)
+        #expect(viewer.received.last?.extensionIDs.isEmpty == true, "the publisher's mid and repaired rid are not forwarded")
+
+        // The same RTX again (libwebrtc probes with RTX of packets that were not lost): the
+        // viewer has the packet, so the room does not send it twice. (The viewer's SRTP would
+        // drop a second copy as a replay, so count what the room sent.)
+        let received = viewer.received.count
+        let forwarded = await room.statistics.forwardedPackets
+        var again = rtx
+        again[3] = 0x02
+        try await publisher.send(rtp: again)
+        try await send(2, frames: &source, from: publisher)
+        #expect(try await eventually { viewer.received.count >= received + 2 })
+        #expect(await room.statistics.forwardedPackets - forwarded == viewer.received.count - received,
+                "every packet sent was new to the viewer")
+        #expect(await room.packetsFromUnknownSSRC == 0, "the RTX SSRC was learned, not dropped")
+
+        // An RTX stream naming a rid the publication does not have is not taken for one.
+        var stray = rtx
+        stray[8...11] = [0x00, 0x00, 0x33, 0x00]
+        stray[19] = UInt8(ascii: "x")
+        try await publisher.send(rtp: stray)
+        #expect(try await eventually { await room.packetsFromUnknownSSRC == 1 })
         try await bed.shutdown()
     }
 
