@@ -285,8 +285,7 @@ extension Room {
                 // §8): a new transport-wide number would change the authenticated header and
                 // leak the authentication key. So with transport-cc on, only RTX repairs.
                 guard subscriber.congestion == nil else { return false }
-                subscriber.pacer.charge(size: packet.count, now: now)
-                return subscriber.subscriberTransport.sendRTP(UnsafeRawBufferPointer(packet))
+                return sendUnpaced(UnsafeRawBufferPointer(packet), header: header, to: subscriber, now: now)
             }
             // RTX adds two bytes (the original sequence number): build it after the packet.
             let rtxArea = UnsafeMutableRawBufferPointer(rebasing: target[length...])
