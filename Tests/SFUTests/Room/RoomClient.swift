@@ -175,6 +175,15 @@ final class RoomClient: WebRTCTransportDelegate, @unchecked Sendable {
         _ = try await worker.submit { packet.withUnsafeBytes { box.transport?.sendRTP($0) ?? false } }
     }
 
+    /// Sends `packets` in one turn of the client's loop, as a burst leaves a browser: one
+    /// packet per hop would pace them by the test's own scheduling.
+    func send(rtp packets: [[UInt8]]) async throws {
+        let box = UncheckedTransport(transport)
+        _ = try await worker.submit {
+            for packet in packets { _ = packet.withUnsafeBytes { box.transport?.sendRTP($0) ?? false } }
+        }
+    }
+
     func send(rtcp packet: [UInt8]) async throws {
         let box = UncheckedTransport(transport)
         _ = try await worker.submit { packet.withUnsafeBytes { box.transport?.sendRTCP($0) ?? false } }

@@ -19,13 +19,14 @@ import Testing
         // The top layer's packet: header (12), VP8 descriptor (6), payload header (4).
         let prefix = Array(frame[2].prefix(22))
         let first = source.sequenceNumbers[2]
-        for index in 0..<count {
+        let packets = (0..<count).map { index in
             var packet = prefix + [UInt8](repeating: 0xEE, count: Self.burstFiller)
             let sequence = first &+ UInt16(index)
             packet[2] = UInt8(sequence >> 8)
             packet[3] = UInt8(sequence & 0xFF)
-            try await publisher.send(rtp: packet)
+            return packet
         }
+        try await publisher.send(rtp: packets)
         source.sequenceNumbers[2] = first &+ UInt16(count - 1)
         let burstPayload = 10 + Self.burstFiller
         func burst() -> [RoomClient.Received] {
